@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * netinit-export: one description of the cluster (drop-in files), rendered
+ * into the native configuration of the servers a site already runs.
+ *
+ * Pipeline:  conf_load() / conf_parse()   files -> sections of key = value
+ *            model_build()                sections -> validated site, images, nodes
+ *            render_*()                   model -> outputs (path + bytes) in memory
+ *            out_commit() / out_diff()    outputs -> atomic, checked writes
+ *
+ * Every function returns 0 or a negative errno and reports through
+ * nl_err("export", ...) with "file:line: " in front of the message.
+ */
+#ifndef NETINIT_EXPORT_H
+#define NETINIT_EXPORT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#define EXPORT_STAGE "export"
+
+/* ---- growable buffer (out of memory is sticky and checked once) ---- */
+struct buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+/* ---- where a value came from ---- */
+struct loc {
+	const char *file; /* owned by struct conf */
+	unsigned line;
+};
+
+/* ---- phase 1: raw drop-in contents ---- */
+struct conf_kv {
+	char *key, *value;
+	struct loc loc;
+};
+
+struct conf_section {
+	char *type;  /* "site", "image", "node", "group", "override", "output" */
+	char *name;  /* NULL for [site], [output] */
+	struct loc loc;
+	struct conf_kv *kv;
+	size_t nkv, kvcap;
+};
+
+struct conf {
+	struct conf_section *sec;
+	size_t nsec, seccap;
+	char **files; /* every file name read, in order (loc.file points here) */
+	size_t nfiles;
+	int errors;
+};
+
+/* The search list when no --config-dir is given, highest priority first. */
+extern const char *const conf_default_dirs[];
+/* Drop-in folders inside each search dir, read in this order after the main file. */
+extern const char *const conf_dropin_folders[];
+#define CONF_MAIN_FILE "netinit.conf"
+
+/* Parse one file's bytes; errors are counted in c->errors and logged. */
+int conf_parse(struct conf *c, const char *fname, const char *data, size_t len);
+/* Find and parse the main file and the drop-ins of dirs[0..ndirs) (priority order). */
+int conf_load(struct conf *c, const char *const *dirs, size_t ndirs);
+void conf_free(struct conf *c);
+const char *conf_get(const struct conf_section *s, const char *key, struct loc *where);
+
+/* ---- phase 2: the validated model ---- */
+enum writable_mode { WR_UNSET = 0, WR_VOLATILE, WR_PERSISTENT, WR_NONE };
+enum root_kind { RK_UNSET = 0, RK_NFS, RK_HTTP };
+
+enum out_kind {
+	OUT_DHCPD, OUT_DNSMASQ, OUT_KEA, OUT_PXELINUX, OUT_IPXE, OUT_EXPORTS,
+	OUT_GANESHA, OUT_NGINX, OUT_NODEDIRS, OUT_MANIFESTS, OUT__COUNT
+};
+extern const char *const out_kind_names[OUT__COUNT];
+int out_kind_parse(const char *name);
+
+/* Settings that a node inherits: node > override > group > image > site. */
+struct settings {
+	const char *kernel, *initrd, *bootfile;
+	enum writable_mode writable;
+};
+
+struct image {
+	const char *name;
+	struct loc loc;
+	enum root_kind root;
+	const char *path;    /* RK_NFS: the exported root directory */
+	const char *file;    /* RK_HTTP: the image file (absolute path) */
+	const char *url;     /* RK_HTTP: its URL */
+	const char *version;
+	const char *seed;    /* directory the writable dirs are seeded from, or NULL */
+	const char *cmdline; /* extra, appended after the site's */
+	struct settings set;
+	unsigned export_id;
+};
+
+struct node {
+	char name[64];
+	uint8_t mac[6];
+	struct in_addr ip;
+	struct image *image;
+	struct settings set;
+	const char *extra;  /* node/group extra command line, or NULL */
+	const char *extra2; /* [override] extra command line, or NULL */
+	const char *cmdline;/* the full line, built by model_build() */
+	struct loc loc, mac_loc, ip_loc;
+	bool has_mac, has_ip;
+};
+
+struct site {
+	struct in_addr server;
+	bool has_server;
+	struct in_addr net, mask; /* network=; mask 0 = not given */
+	unsigned prefix;
+	const char *tftp_root, *images_dir, *nodes_dir, *http_url, *boot_url;
+	const char *cmdline, *writable_dirs;
+	const char *pxe_default_image;
+	struct node *pxe_default;    /* pseudo node booting pxe_default_image, or NULL */
+	const char *pubkey, *seckey; /* manifest signing keys */
+	unsigned node_export_base;
+	bool dnsmasq_tftp;
+	struct settings set;
+	unsigned outputs;          /* bit per enum out_kind */
+	const char *out_path[OUT__COUNT];
+	struct loc loc;
+};
+
+struct pool_block;
+
+/* The model points into struct conf (which must outlive it) and into its pool. */
+struct model {
+	struct site site;
+	struct pool_block *pool;
+	struct image *images;
+	size_t nimages;
+	struct node *nodes;
+	size_t nnodes, nodecap;
+	int errors;
+	int warnings;
+	bool lint_cmdline;  /* run cmdline_parse on every node (check, render) */
+};
+
+int model_build(struct model *m, const struct conf *c);
+void model_free(struct model *m);
+struct image *model_image(const struct model *m, const char *name);
+
+/* Validators shared with the renderers (true = acceptable). */
+bool ex_path_ok(const char *s);     /* absolute or relative file path, safe charset, no ".." */
+bool ex_url_ok(const char *s);
+bool ex_word_ok(const char *s);     /* image names, versions */
+bool ex_cmdline_ok(const char *s, char *bad);
+int ex_parse_mac(const char *s, uint8_t mac[6]);
+void ex_fmt_mac(const uint8_t mac[6], char sep, char out[18]);
+void ex_fmt_ip(struct in_addr a, char out[16]);
+
+/* ---- phase 3: outputs ---- */
+enum out_check { CHECK_NONE = 0, CHECK_DHCPD, CHECK_DNSMASQ, CHECK_KEA };
+
+struct output {
+	enum out_kind kind;
+	char *path;          /* as configured (without --root) */
+	struct buf data;
+	unsigned mode;
+	enum out_check check;
+	bool is_dir_owned;   /* a file inside a directory we own (pxelinux.cfg, ipxe) */
+};
+
+struct outset {
+	struct output *o;
+	size_t n, cap;
+	const char *root;          /* --root prefix, "" for none */
+	bool dry_run, no_server_check, verbose;
+	const struct model *m;     /* for the checkers' wrapper configs */
+	unsigned changed, unchanged, created_dirs;
+};
+
+struct output *out_new(struct outset *os, enum out_kind kind, const char *path,
+		       unsigned mode, enum out_check check);
+void outset_free(struct outset *os);
+
+int render_dhcpd(const struct model *m, struct outset *os);
+int render_dnsmasq(const struct model *m, struct outset *os);
+int render_kea(const struct model *m, struct outset *os);
+int render_pxelinux(const struct model *m, struct outset *os);
+int render_ipxe(const struct model *m, struct outset *os);
+int render_exports(const struct model *m, struct outset *os);
+int render_ganesha(const struct model *m, struct outset *os);
+int render_nginx(const struct model *m, struct outset *os);
+int render_manifests(const struct model *m, struct outset *os);
+int render_kind(const struct model *m, struct outset *os, enum out_kind k);
+
+/* Write every output whose bytes differ (temp file, server check, rename). */
+int out_commit(struct outset *os);
+/* Print what out_commit() would change; returns the number of changed files. */
+int out_diff(struct outset *os, bool unified);
+/* Run the server's own checker on a file; 0 ok, -EINVAL rejected, -ENOENT no checker. */
+int out_server_check(const struct outset *os, enum out_check chk, const char *file);
+
+/* Manifests: "sign [IMAGE...]" and "keygen" (return 0 / negative errno; keygen an exit code). */
+int manifest_sign_cmd(const struct model *m, struct outset *os, int argc, char **argv);
+int manifest_keygen_cmd(const struct model *m, struct outset *os);
+
+/* Per-node writable directories: create and seed the missing ones only. */
+int nodedirs_apply(const struct model *m, struct outset *os);
+
+/* Header written at the top of generated files (so stale ones can be found). */
+#define EXPORT_MARK "generated by netinit-export"
+
+int export_main(int argc, char **argv);
+
+#endif
