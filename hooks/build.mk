@@ -1,0 +1,2 @@
+# hooks/: the hook runner (site scripts live in the initramfs under /etc/netinit/hooks/<stage>/)
+INIT_SRCS += hooks/hooks.c

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stages between init/main.c and the network, fetch and hook modules.
+ * Each takes the parsed command line and the boot state it may fill in.
+ */
+#ifndef NETINIT_BOOT_H
+#define NETINIT_BOOT_H
+
+#include <stdio.h>
+
+#include "cmdline.h"
+
+struct boot_state {
+	int have_net;          /* a lease or static address is configured */
+	char hostname[64];     /* validated, "" if none */
+	char ifname[16];
+	char ipaddr[16];
+	void *lease;           /* struct net_lease * when the network is up */
+};
+
+int boot_network_up(const struct cmdline *cl, struct boot_state *bs);
+int boot_network_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
+void boot_handover(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
+void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_state *bs);
+void boot_print_config(const struct cmdline *cl, FILE *out);
+
+/* Applets provided by the optional modules, appended to init/main.c's table. */
+#define BOOT_EXTRA_APPLETS
+
+#endif

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * netinit: PID 1 of the initramfs, and a multi-call debugging tool.
+ *
+ * As PID 1 it runs the boot flow of design.md, stage by stage; every failure
+ * goes through boot_fail() (init/rescue.c), and the process never exits.
+ * Run as any other PID, its first argument names one stage to run alone:
+ *     init cmdline [LINE]     parse a command line, print the result
+ *     init modules [NAME...]  coldplug, or load the named modules
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "cmdline.h"
+#include "localroot.h"
+#include "log.h"
+#include "modules.h"
+#include "netinit_config.h"
+#include "rescue.h"
+#include "switchroot.h"
+#include "util.h"
+
+#define NEWROOT "/newroot"
+
+static struct cmdline boot_cl; /* large: keep it off the stack */
+
+static int mount_api(const char *src, const char *dir, const char *type, unsigned long flags,
+		     const char *data)
+{
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, flags, data) < 0 && errno != EBUSY) {
+		nl_err("early", "mounting %s on %s failed: %s", type, dir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* /proc /sys /dev /run, then the console and /dev/kmsg. */
+static void early_setup(void)
+{
+	const unsigned long nosuid = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+	umask(022);
+	mount_api("proc", "/proc", "proc", nosuid, NULL);
+	mount_api("sysfs", "/sys", "sysfs", nosuid, NULL);
+	mount_api("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+	mount_api("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+	mkdir("/dev/pts", 0755);
+	mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620");
+	/* Without /dev/console in the archive the kernel gave us no stdio. */
+	if (fcntl(STDERR_FILENO, F_GETFD) < 0) {
+		int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			if (fd > 2)
+				close(fd);
+		}
+	}
+	log_open_kmsg();
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+}
+
+static void report_cmdline(void *ctx, enum cmdline_severity sev, const char *param, const char *msg)
+{
+	int *errors = ctx;
+
+	if (sev == CMDLINE_ERROR) {
+		(*errors)++;
+		nl_err("cmdline", "%s: %s", param, msg);
+	} else {
+		nl_warn("cmdline", "%s: %s", param, msg);
+	}
+}
+
+/* Stage cmdline: read and parse /proc/cmdline; errors are printed, not fatal. */
+static int stage_cmdline(struct cmdline *cl)
+{
+	static char line[CMDLINE_MAX + 2];
+	int errors = 0;
+	ssize_t n = read_file("/proc/cmdline", line, sizeof(line));
+
+	if (n < 0) {
+		nl_err("cmdline", "cannot read /proc/cmdline: %s", strerror((int)-n));
+		line[0] = '\0';
+	}
+	line[strcspn(line, "\n")] = '\0';
+	cmdline_parse(line, cl, report_cmdline, &errors);
+	if (cl->debug)
+		log_set_level(NL_DEBUG);
+	nl_info("cmdline", "%s", line);
+	if (errors)
+		nl_err("cmdline", "%d invalid parameter(s) above were ignored; see README.md for the syntax",
+		       errors);
+	return errors;
+}
+
+/* Stage mount: get the root filesystem onto NEWROOT. */
+static int stage_mount_root(const struct cmdline *cl, struct boot_state *bs)
+{
+	mkdir(NEWROOT, 0755);
+	switch (cl->root.type) {
+	case ROOT_BLOCK:
+		return localroot_mount(cl, NEWROOT);
+	case ROOT_UNSET:
+		nl_err("mount", "no root= on the command line (e.g. root=/dev/vda, root=nfs:SERVER:/PATH, "
+		       "root=http://SERVER/image.squashfs)");
+		return -EINVAL;
+	default:
+		return boot_network_root(cl, bs, NEWROOT);
+	}
+}
+
+/* The boot flow of design.md; returns only by switching root. */
+static void boot(int argc, char **argv)
+{
+	struct cmdline *cl = &boot_cl;
+	struct boot_state bs;
+	struct modules_result mr;
+	char *init_argv[64];
+	int r, n = 0;
+
+	memset(&bs, 0, sizeof(bs));
+	early_setup();
+	nl_info("early", "netinit starting (pid %d), kernel args to init: %d", (int)getpid(), argc - 1);
+	stage_cmdline(cl);
+	boot_break(cl, STAGE_CMDLINE);
+	boot_hooks(cl, STAGE_CMDLINE, &bs);
+
+	boot_break(cl, STAGE_PRE_UDEV);
+	if (CFG_MODULES)
+		modules_coldplug(cl, &mr);
+
+	if (cl->neednet) {
+		boot_break(cl, STAGE_PRE_NET);
+		boot_hooks(cl, STAGE_PRE_NET, &bs);
+		while ((r = boot_network_up(cl, &bs)) < 0)
+			boot_fail(cl, STAGE_PRE_NET, "network bring-up failed: %s", strerror(-r));
+		boot_break(cl, STAGE_POST_NET);
+		boot_hooks(cl, STAGE_POST_NET, &bs);
+	}
+
+	boot_break(cl, STAGE_PRE_MOUNT);
+	boot_hooks(cl, STAGE_PRE_MOUNT, &bs);
+	boot_break(cl, STAGE_MOUNT);
+	while ((r = stage_mount_root(cl, &bs)) < 0)
+		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", strerror(-r));
+	boot_break(cl, STAGE_POST_MOUNT);
+	boot_hooks(cl, STAGE_POST_MOUNT, &bs);
+
+	boot_handover(cl, &bs, NEWROOT);
+	boot_break(cl, STAGE_PRE_PIVOT);
+	boot_hooks(cl, STAGE_PRE_PIVOT, &bs);
+
+	/* The real init gets the arguments the kernel passed to us. */
+	init_argv[n++] = cl->init;
+	for (int i = 1; i < argc && n < (int)ARRAY_SIZE(init_argv) - 1; i++)
+		init_argv[n++] = argv[i];
+	init_argv[n] = NULL;
+	for (;;) {
+		reap_children();
+		r = switch_root(NEWROOT, cl->init, init_argv, false);
+		boot_fail(cl, STAGE_PRE_PIVOT, "switch_root to %s failed: %s", cl->init, strerror(-r));
+	}
+}
+
+static void print_cmdline_report(void *ctx, enum cmdline_severity sev, const char *param, const char *msg)
+{
+	int *errors = ctx;
+
+	if (sev == CMDLINE_ERROR)
+		(*errors)++;
+	fprintf(stderr, "%s: %s: %s\n", sev == CMDLINE_ERROR ? "error" : "warning", param, msg);
+}
+
+/* `init cmdline [LINE...]`: lint a command line (default /proc/cmdline). */
+static int cmdline_main(int argc, char **argv)
+{
+	static struct cmdline cl;
+	static char line[CMDLINE_MAX * 2];
+	size_t len = 0;
+	int errors = 0;
+
+	if (argc < 2) {
+		if (read_file("/proc/cmdline", line, sizeof(line)) < 0)
+			return 1;
+	}
+	for (int i = 1; i < argc; i++) {
+		int w = snprintf(line + len, sizeof(line) - len, "%s%s", i > 1 ? " " : "", argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(line) - len)
+			break;
+		len += (size_t)w;
+	}
+	line[strcspn(line, "\n")] = '\0';
+	cmdline_parse(line, &cl, print_cmdline_report, &errors);
+	boot_print_config(&cl, stdout);
+	return errors ? 1 : 0;
+}
+
+struct applet {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct applet applets[] = {
+	{ "cmdline", cmdline_main, "[LINE]        parse a kernel command line and print the result" },
+	{ "modules", modules_main, "[NAME...]     coldplug modules, or load the named ones" },
+	BOOT_EXTRA_APPLETS
+};
+
+static int usage(FILE *out)
+{
+	fprintf(out, "netinit: the initramfs init for diskless nodes.\n"
+		     "As PID 1 it boots the machine; otherwise run one stage:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(applets); i++)
+		fprintf(out, "  init %s %s\n", applets[i].name, applets[i].help);
+	return out == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+	if (getpid() == 1) {
+		boot(argc, argv);
+		for (;;) /* not reached: boot() ends in exec or the failure policy */
+			boot_final_action(FAIL_REBOOT, "boot flow returned");
+	}
+	{
+		const char *base = strrchr(argv[0], '/');
+
+		if (!strcmp(base ? base + 1 : argv[0], "modprobe"))
+			return modprobe_main(argc, argv);
+	}
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage(stdout);
+	for (size_t i = 0; i < ARRAY_SIZE(applets); i++)
+		if (!strcmp(argv[1], applets[i].name))
+			return applets[i].main(argc - 1, argv + 1);
+	fprintf(stderr, "init: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
+}

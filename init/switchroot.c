@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * switch_root: hand the machine to the real init.
+ * Rules from Documentation/filesystems/ramfs-rootfs-initramfs.rst: rootfs
+ * cannot be unmounted (pivot_root does not work on it), so delete its
+ * contents to free the memory, move the new root over "/" and chroot.
+ */
+#include "switchroot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+static const char *const api_mounts[] = { "/dev", "/proc", "/sys", "/run" };
+
+/* Open path as seen from inside root (symlinks resolved there, "/" = root). */
+static int open_in_root(int rootfd, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS) /* kernels before 5.6: best effort */
+		fd = openat(rootfd, path[0] == '/' ? path + 1 : path, O_PATH | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int switchroot_check(const char *newroot, const char *init)
+{
+	struct statfs sfs;
+	struct stat rst, nst, ist;
+	int rootfd, fd;
+
+	if (getpid() != 1) {
+		nl_err("switch_root", "not running as PID 1 (pid %d)", (int)getpid());
+		return -EPERM;
+	}
+	if (statfs("/", &sfs) < 0 || (sfs.f_type != RAMFS_MAGIC && sfs.f_type != TMPFS_MAGIC)) {
+		nl_err("switch_root", "/ is not the initramfs (ramfs/tmpfs); refusing to delete its contents");
+		return -EINVAL;
+	}
+	if (stat("/", &rst) < 0 || stat(newroot, &nst) < 0) {
+		nl_err("switch_root", "cannot stat / or %s: %s", newroot, strerror(errno));
+		return -errno;
+	}
+	if (rst.st_dev == nst.st_dev) {
+		nl_err("switch_root", "%s is not a mount point of its own (same device as /)", newroot);
+		return -EINVAL;
+	}
+	rootfd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -errno;
+	fd = open_in_root(rootfd, init);
+	close(rootfd);
+	if (fd < 0) {
+		nl_err("switch_root", "init %s not found in the new root: %s (check init= and the image)",
+		       init, strerror(-fd));
+		return fd;
+	}
+	if (fstat(fd, &ist) < 0 || !S_ISREG(ist.st_mode) || !(ist.st_mode & 0111)) {
+		nl_err("switch_root", "init %s in the new root is not an executable file", init);
+		close(fd);
+		return -ENOEXEC;
+	}
+	close(fd);
+	return 0;
+}
+
+struct freed {
+	unsigned long long bytes;
+	unsigned files;
+};
+
+/* Delete the contents of dirfd, staying on device dev (never crossing mounts). */
+static void delete_tree(int dirfd, dev_t dev, struct freed *f)
+{
+	DIR *dir = fdopendir(dirfd);
+	struct dirent *d;
+
+	if (!dir) {
+		close(dirfd);
+		return;
+	}
+	while ((d = readdir(dir))) {
+		struct stat st;
+		int isdir;
+
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		if (fstatat(dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (st.st_dev != dev)
+			continue; /* a mount point (the new root, moved API mounts) */
+		isdir = S_ISDIR(st.st_mode);
+		if (isdir) {
+			int sub = openat(dirfd, d->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub >= 0)
+				delete_tree(sub, dev, f);
+		}
+		if (unlinkat(dirfd, d->d_name, isdir ? AT_REMOVEDIR : 0) == 0) {
+			f->files++;
+			f->bytes += (unsigned long long)st.st_blocks * 512;
+		}
+	}
+	closedir(dir);
+}
+
+/* MemFree in kB from an open /proc/meminfo (it stays readable after /proc moved). */
+static long long memfree_kb(int fd)
+{
+	char buf[4096];
+	ssize_t n = fd >= 0 ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
+	char *p;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "MemFree:");
+	return p ? strtoll(p + 8, NULL, 10) : -1;
+}
+
+int switch_root(const char *newroot, const char *init, char *const argv[], bool dry_run)
+{
+	int memfd;
+	struct stat rst;
+	struct freed f = { 0, 0 };
+	long long free_before, free_after;
+	char target[512];
+	int r, rootfd;
+
+	r = switchroot_check(newroot, init);
+	if (r < 0 || dry_run)
+		return r;
+	memfd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+
+	for (size_t i = 0; i < ARRAY_SIZE(api_mounts); i++) {
+		snprintf(target, sizeof(target), "%s%s", newroot, api_mounts[i]);
+		if (mount(api_mounts[i], target, NULL, MS_MOVE, NULL) < 0) {
+			nl_warn("switch_root", "cannot move %s to %s (%s); detaching it instead",
+				api_mounts[i], target, strerror(errno));
+			umount2(api_mounts[i], MNT_DETACH);
+		}
+	}
+	/* From here on the initramfs goes away: no return to the old root. */
+	if (chdir(newroot) < 0) {
+		nl_err("switch_root", "chdir %s: %s", newroot, strerror(errno));
+		return -errno;
+	}
+	free_before = memfree_kb(memfd);
+	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd >= 0 && fstat(rootfd, &rst) == 0)
+		delete_tree(rootfd, rst.st_dev, &f);
+	else if (rootfd >= 0)
+		close(rootfd);
+	free_after = memfree_kb(memfd);
+	if (memfd >= 0)
+		close(memfd);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) {
+		nl_err("switch_root", "moving %s to /: %s", newroot, strerror(errno));
+		return -errno;
+	}
+	if (chroot(".") < 0 || chdir("/") < 0) {
+		nl_err("switch_root", "chroot into %s: %s", newroot, strerror(errno));
+		return -errno;
+	}
+	nl_info("switch_root", "freed the initramfs: %u files, %llu KiB (MemFree %lld -> %lld kB); exec %s",
+		f.files, f.bytes / 1024, free_before, free_after, init);
+	execv(init, argv);
+	r = -errno;
+	nl_err("switch_root", "exec %s failed: %s", init, strerror(errno));
+	return r;
+}

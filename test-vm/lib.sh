@@ -1,0 +1,85 @@
+#!/bin/bash
+# QEMU boot helpers for netinit's VM tests (source this file).
+#
+#   vm_run NAME TIMEOUT_S "KERNEL ARGS" [extra qemu args...]
+#       Boots $VM_KERNEL with $VM_INITRD (default build/initramfs.img) under
+#       TCG, serial console to build/vm/NAME.log, -no-reboot (a reboot or
+#       power-off ends QEMU).  QEMU user networking is attached as a
+#       virtio-net NIC unless VM_NET=none; VM_NETDEV_EXTRA adds options to
+#       -netdev user (e.g. ",hostname=node1,tftp=DIR"); the guest reaches host
+#       loopback services at 10.0.2.2.  Returns 0 when QEMU exited by itself,
+#       124 on timeout.
+#   vm_expect NAME REGEX "what"     PASS if the console log matches (grep -E)
+#   vm_reject NAME REGEX "what"     PASS if it does not
+#   vm_log_tail NAME                the last 40 console lines
+#   vm_result                       exit status for the test script
+#
+# Every assertion prints "PASS: NAME: what" or "FAIL: NAME: what" and, on
+# failure, what was waited for and the last 40 console lines.
+
+: "${BUILD:=build}"
+: "${KVER:=$(ls -1 /lib/modules 2>/dev/null | sort -V | tail -n 1)}"
+: "${VM_KERNEL:=/boot/vmlinuz-$KVER}"
+: "${VM_INITRD:=$BUILD/initramfs.img}"
+: "${VM_MEM:=1024}"
+VM_DIR=$BUILD/vm
+mkdir -p "$VM_DIR"
+vm_failures=0
+
+vm_log() { echo "$VM_DIR/$1.log"; }
+
+vm_run() {
+	local name=$1 timeout_s=$2 append=$3
+	shift 3
+	local log; log=$(vm_log "$name")
+	local net=()
+	if [ "${VM_NET:-user}" != none ]; then
+		net=(-netdev "user,id=n0${VM_NETDEV_EXTRA:-}" -device "virtio-net-pci,netdev=n0${VM_NIC_EXTRA:-}")
+	fi
+	[ -r "$VM_KERNEL" ] || { echo "FAIL: $name: cannot run: kernel $VM_KERNEL not found (apt-get install linux-image-amd64)"; vm_failures=$((vm_failures + 1)); return 2; }
+	[ -r "$VM_INITRD" ] || { echo "FAIL: $name: cannot run: initramfs $VM_INITRD not found (make initramfs)"; vm_failures=$((vm_failures + 1)); return 2; }
+	: > "$log"
+	local t0; t0=$(date +%s.%N)
+	timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -m "$VM_MEM" -smp 1 \
+		-nographic -no-reboot -nodefaults -serial "file:$log" -display none \
+		-kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
+		-append "console=ttyS0 $append" "${net[@]}" "$@" < /dev/null > "$VM_DIR/$name.qemu.out" 2>&1
+	local rc=$?
+	VM_ELAPSED=$(echo "$(date +%s.%N) - $t0" | bc 2>/dev/null || echo "?")
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		echo "note: $name: QEMU still running after ${timeout_s}s, killed" >&2
+		return 124
+	fi
+	return 0
+}
+
+vm_log_tail() {
+	echo "---- last 40 console lines of $1 ($(vm_log "$1")) ----"
+	tail -n 40 "$(vm_log "$1")" | sed 's/\r$//'
+	if [ -s "$VM_DIR/$1.qemu.out" ]; then echo "---- qemu said ----"; tail -n 5 "$VM_DIR/$1.qemu.out"; fi
+	echo "----"
+}
+
+vm_expect() {
+	local name=$1 re=$2 what=$3
+	if grep -aEq -- "$re" "$(vm_log "$name")"; then
+		echo "PASS: $name: $what"
+	else
+		echo "FAIL: $name: $what (waited for a console line matching /$re/)"
+		vm_log_tail "$name"
+		vm_failures=$((vm_failures + 1))
+	fi
+}
+
+vm_reject() {
+	local name=$1 re=$2 what=$3
+	if grep -aEq -- "$re" "$(vm_log "$name")"; then
+		echo "FAIL: $name: $what (found a console line matching /$re/: $(grep -aE -m1 -- "$re" "$(vm_log "$name")"))"
+		vm_log_tail "$name"
+		vm_failures=$((vm_failures + 1))
+	else
+		echo "PASS: $name: $what"
+	fi
+}
+
+vm_result() { [ "$vm_failures" = 0 ]; }

@@ -1,0 +1,47 @@
+#!/bin/bash
+# Build the tiny busybox root used by the VM tests.
+#   test-vm/mkroot.sh DIR            a root tree in DIR
+#   test-vm/mkroot.sh --ext4 IMG     an ext4 disk image (label netroot) of that tree
+# Its /sbin/init prints NETINIT-TEST marker lines that the tests assert, then
+# powers off (QEMU then exits).
+set -euo pipefail
+mode=dir
+if [ "${1:-}" = --ext4 ]; then mode=ext4; shift; fi
+out=${1:?usage: mkroot.sh [--ext4] OUT}
+busybox=$(command -v busybox)
+file -b "$(readlink -f "$busybox")" | grep -q 'statically linked' || { echo "mkroot: need busybox-static" >&2; exit 1; }
+
+if [ $mode = ext4 ]; then tree=$(mktemp -d); else tree=$out; rm -rf "$tree"; mkdir -p "$tree"; fi
+mkdir -p "$tree"/{bin,sbin,etc,proc,sys,dev,run,tmp,var,root,usr/bin,usr/sbin}
+cp "$(readlink -f "$busybox")" "$tree/bin/busybox"
+for a in sh ls cat echo mount grep sed awk sleep poweroff reboot dmesg cut sort tr head wc \
+	 mountpoint hostname ip uname id stat df free ps test [ readlink basename; do
+	ln -s busybox "$tree/bin/$a"
+done
+echo "netinit-test-root" > "$tree/etc/netinit-test-root"
+cat > "$tree/sbin/init" <<'INIT'
+#!/bin/sh
+# netinit VM test root: report what the test asserts, then power off.
+export PATH=/bin:/sbin
+m() { echo "NETINIT-TEST $*"; }
+m "pid=$$"
+for d in /proc /sys /dev /run; do
+	if grep -q "^[^ ]* $d " /proc/mounts; then m "mounted $d ($(grep "^[^ ]* $d " /proc/mounts | cut -d' ' -f3))"; else m "NOT-mounted $d"; fi
+done
+m "args=$*"
+m "modules=$(cut -d' ' -f1 /proc/modules | sort | tr '\n' ' ')"
+m "root=$(grep ' / ' /proc/mounts | head -n1)"
+m "hostname=$(hostname)"
+m "memfree=$(grep MemFree /proc/meminfo | tr -s ' ')"
+[ -f /etc/netinit-test-root ] && m "rootmark=$(cat /etc/netinit-test-root)"
+[ -d /run/netinit ] && m "run-netinit=$(ls /run/netinit | tr '\n' ' ')"
+dmesg | grep 'netinit' | sed 's/^/NETINIT-KMSG /' | tail -n 60
+m "done"
+poweroff -f
+INIT
+chmod 755 "$tree/sbin/init"
+if [ $mode = ext4 ]; then
+	rm -f "$out"
+	mkfs.ext4 -q -F -L netroot -d "$tree" "$out" 32M
+	rm -rf "$tree"
+fi
