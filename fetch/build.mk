@@ -1,0 +1,2 @@
+# fetch/: sources linked into build/init (owner: the fetch module)
+INIT_SRCS +=

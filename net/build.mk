@@ -1,0 +1,2 @@
+# net/: sources linked into build/init (owner: the net module)
+INIT_SRCS +=
