@@ -17,6 +17,7 @@
 #include "cmdline.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -626,6 +627,18 @@ static void h_nfsroot(struct pstate *ps, const char *key, const char *val)
 		ps->nfsroot_auto = true;
 		ps->nfsroot_key = key;
 		memset(&ps->nfsroot, 0, sizeof(ps->nfsroot));
+		return;
+	}
+	if (val[0] == ',' || !strcmp(val, "default") || starts_with(val, "default,")) {
+		/* kernel: options only (or the "default" directory); the
+		 * location comes from DHCP root-path, these options are added */
+		rest = strchr(val, ',');
+		if (rest && !nfs_options(ps, key, rest + 1, &nfs))
+			return;
+		ps->nfsroot = nfs;
+		ps->has_nfsroot = true;
+		ps->nfsroot_auto = true;
+		ps->nfsroot_key = key;
 		return;
 	}
 	if (!nfs_parse_location(ps, key, val, ',', &nfs, &rest))
@@ -1533,24 +1546,17 @@ static void resolve_nfs(struct pstate *ps)
 	}
 	if (from_nfsroot) {
 		memset(r, 0, sizeof(*r));
-		if (ps->has_nfsroot && !ps->nfsroot_auto) {
+		r->nfs = ps->nfsroot; /* nfsroot=auto / ,<opts>: options, version only */
+		if (ps->has_nfsroot && !ps->nfsroot_auto)
 			r->type = ROOT_NFS;
-			r->nfs = ps->nfsroot;
-		} else {
+		else
 			r->type = ROOT_DHCP; /* root-path from DHCP option 17 */
-		}
 	} else if (ps->has_nfsroot && !(ps->nfsroot_auto && r->type == ROOT_DHCP)) {
 		WARN(ps, ps->nfsroot_key, "ignored: root= is not /dev/nfs");
 	}
 
-	if (r->type == ROOT_NFS && !r->nfs.path[0]) {
-		/* root=nfs: with nothing after it */
-		int version = r->nfs.version;
-
-		memset(r, 0, sizeof(*r));
-		r->type = ROOT_DHCP;
-		r->nfs.version = version;
-	}
+	if (r->type == ROOT_NFS && !r->nfs.path[0])
+		r->type = ROOT_DHCP; /* root=nfs: with nothing after it */
 	/* kernel: nfsroot= without a server uses ip= field 2, the server address */
 	if (r->type == ROOT_NFS && !r->nfs.server[0])
 		for (i = 0; i < cl->nip; i++)
@@ -1656,4 +1662,32 @@ const char *cmdline_init_arg(const struct cmdline *cl, size_t i)
 	if (i >= cl->ninit_args)
 		return NULL;
 	return cl->words[cl->nwords + i].key;
+}
+
+/* Kernel rule (filesystems/nfs/nfsroot.rst): "%s" in the path is the client's
+ * IPv4 address.  Every "%s" is replaced; any other '%' stays as it is. */
+int cmdline_nfs_path(const char *path, struct in_addr client, char *out, size_t size)
+{
+	char ip[INET_ADDRSTRLEN];
+	size_t o = 0, n;
+
+	if (!size)
+		return -ENAMETOOLONG;
+	inet_ntop(AF_INET, &client, ip, sizeof(ip));
+	for (; *path; path++) {
+		if (path[0] == '%' && path[1] == 's') {
+			n = strlen(ip);
+			if (o + n >= size)
+				return -ENAMETOOLONG;
+			memcpy(out + o, ip, n);
+			o += n;
+			path++;
+			continue;
+		}
+		if (o + 1 >= size)
+			return -ENAMETOOLONG;
+		out[o++] = *path;
+	}
+	out[o] = '\0';
+	return 0;
 }

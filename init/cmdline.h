@@ -80,7 +80,7 @@ struct nfs_spec {
 struct root_spec {
 	enum root_type type;
 	char device[256];          /* ROOT_BLOCK: as written: /dev/vda, LABEL=x, UUID=... */
-	struct nfs_spec nfs;       /* ROOT_NFS */
+	struct nfs_spec nfs;       /* ROOT_NFS; ROOT_DHCP: version/options from the line, if any */
 	char url[CMDLINE_MAX_URL]; /* ROOT_URL: the first URL */
 };
 
@@ -183,6 +183,11 @@ const char *cmdline_get(const struct cmdline *cl, const char *key);
 bool cmdline_has(const struct cmdline *cl, const char *key);
 /* The i-th word after "--" (NULL past the end). */
 const char *cmdline_init_arg(const struct cmdline *cl, size_t i);
+
+/* nfs_spec.path with every "%s" replaced by the client's IPv4 address (the
+ * kernel's documented rule; dracut's "%s" = host name is not followed).
+ * Returns 0, or -ENAMETOOLONG when out is too small. */
+int cmdline_nfs_path(const char *path, struct in_addr client, char *out, size_t size);
 
 /* Host name rule shared by cmdline, DHCP and the per-host layer:
  * RFC 1123 labels (letters, digits, '-', not at a label's ends), 1-63 bytes a

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
 
@@ -349,6 +350,11 @@ static const struct row rows[] = {
 	  { "root.type=nfs", "nfs.server=10.0.0.1", "neednet=1" } },
 	{ "nfsroot_ignored_for_block", "root=/dev/sda nfsroot=10.0.0.1:/r", "", "nfsroot",
 	  { "root.type=block", "root.device=/dev/sda", "neednet=0" } },
+	{ "nfsroot_options_only", "root=/dev/nfs nfsroot=,vers=3,tcp", "", "",
+	  { "root.type=dhcp", "nfs.options=vers=3,tcp", "nfs.version=3", "nfs.path=" } },
+	{ "nfsroot_default_dir", "root=/dev/nfs nfsroot=default,nolock", "", "",
+	  { "root.type=dhcp", "nfs.options=nolock" } },
+	{ "nfsroot_default_bare", "boot=nfs nfsroot=default", "", "", { "root.type=dhcp" } },
 	{ "nfsroot_last_wins", "root=/dev/nfs nfsroot=1.1.1.1:/a nfsroot=2.2.2.2:/b", "", "",
 	  { "nfs.server=2.2.2.2", "nfs.path=/b" } },
 
@@ -710,6 +716,28 @@ static void test_boot_stages(void **state)
 	assert_int_equal(boot_stage_parse(NULL, &st), -1);
 }
 
+static void test_nfs_path(void **state)
+{
+	struct in_addr ip;
+	char out[64];
+
+	(void)state;
+	inet_pton(AF_INET, "10.0.0.5", &ip);
+	assert_int_equal(cmdline_nfs_path("/tftpboot/%s", ip, out, sizeof(out)), 0);
+	assert_string_equal(out, "/tftpboot/10.0.0.5");
+	assert_int_equal(cmdline_nfs_path("/n/%s/%s%", ip, out, sizeof(out)), 0);
+	assert_string_equal(out, "/n/10.0.0.5/10.0.0.5%");
+	assert_int_equal(cmdline_nfs_path("/a%d%%x", ip, out, sizeof(out)), 0);
+	assert_string_equal(out, "/a%d%%x");
+	assert_int_equal(cmdline_nfs_path("/x/%s", ip, out, 12), 0); /* 11 bytes + NUL */
+	assert_string_equal(out, "/x/10.0.0.5");
+	assert_int_equal(cmdline_nfs_path("/x/%s", ip, out, 11), -ENAMETOOLONG);
+	assert_int_equal(cmdline_nfs_path("/xy", ip, out, 3), -ENAMETOOLONG);
+	assert_int_equal(cmdline_nfs_path("", ip, out, 1), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(cmdline_nfs_path("", ip, out, 0), -ENAMETOOLONG);
+}
+
 /* A line of exactly CMDLINE_MAX bytes is accepted whole; its last word counts. */
 static void test_line_4k(void **state)
 {
@@ -858,6 +886,7 @@ int main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_hostname_valid),
 		cmocka_unit_test(test_boot_stages),
+		cmocka_unit_test(test_nfs_path),
 		cmocka_unit_test(test_line_4k),
 		cmocka_unit_test(test_line_too_long),
 		cmocka_unit_test(test_too_many_words),
