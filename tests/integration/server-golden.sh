@@ -110,5 +110,23 @@ for case in tests/server/*/; do
 			failc "golden $name ${chk[0]} accepts $f" "$(tail -n 5 "$tmp/$name.chk")"
 		fi
 	done
+	# nginx accepts the image snippet inside a server block.
+	for f in $(cd "$out" && find . -path '*nginx*' -name '*.conf'); do
+		f=${f#./}
+		mkdir -p "$tmp/$name.nginx"
+		cat > "$tmp/$name.nginx/nginx.conf" <<EON
+pid $tmp/$name.nginx/nginx.pid;
+error_log $tmp/$name.nginx/error.log;
+events { }
+http { access_log off; server { listen 127.0.0.1:18080; include $out/$f; } }
+EON
+		if ! command -v nginx >/dev/null; then
+			failc "golden $name nginx" "cannot run: nginx not installed"
+		elif nginx -t -q -e "$tmp/$name.nginx/error.log" -p "$tmp/$name.nginx" -c "$tmp/$name.nginx/nginx.conf" > "$tmp/$name.chk" 2>&1; then
+			pass "golden $name nginx -t accepts $f"
+		else
+			failc "golden $name nginx -t accepts $f" "$(tail -n 5 "$tmp/$name.chk")"
+		fi
+	done
 done
 exit $fail
