@@ -27,6 +27,8 @@ static void on_report(void *ctx, enum cmdline_severity sev, const char *param, c
 	struct counts *c = ctx;
 
 	CHECK(param && msg && *msg);
+	for (const char *p = param; *p; p++)
+		CHECK((unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f);
 	CHECK(strlen(msg) < 256);
 	/* messages go to the console: no raw control characters */
 	for (const char *p = msg; *p; p++)

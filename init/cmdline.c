@@ -443,8 +443,8 @@ static void cmdline_tokenize(struct pstate *ps, const char *line)
 		cl->truncated = true;
 		len = CMDLINE_MAX;
 		cut_word = !is_space(line[CMDLINE_MAX]);
-		ERR(ps, "cmdline", "longer than %d bytes; cut after byte %d%s", CMDLINE_MAX,
-		    CMDLINE_MAX, cut_word ? ", the word cut in two is dropped" : "");
+		ERR(ps, "cmdline", "longer than %d bytes; cut after byte %d, a word cut in two "
+		    "is dropped", CMDLINE_MAX, CMDLINE_MAX);
 	}
 	end = line + len;
 	for (;;) {
@@ -461,7 +461,7 @@ static void cmdline_tokenize(struct pstate *ps, const char *line)
 				*o++ = *p;
 			p++;
 		}
-		if (p >= end && cut_word) {
+		if (p >= end && cl->truncated && (cut_word || in_quote)) {
 			o = start;
 			break;
 		}
@@ -1201,6 +1201,11 @@ static bool ip_full(struct pstate *ps, const char *key, struct ip_fields *fs, st
 			    show(v, f[4]));
 			return false;
 		}
+		if (strlen(f[4]) >= sizeof(ip->hostname)) {
+			ERR(ps, key, "host name (field 5) longer than %zu bytes",
+			    sizeof(ip->hostname) - 1);
+			return false;
+		}
 		copy_str(ip->hostname, sizeof(ip->hostname), f[4]);
 	}
 	if (!ip_device(ps, key, f[5], ip))
@@ -1346,6 +1351,21 @@ static void h_writable(struct pstate *ps, const char *key, const char *val)
 	copy_str(ps->cl->writable, sizeof(ps->cl->writable), val);
 }
 
+/* Is the name s[0..n) among the comma-separated names in list[0..len)? */
+static bool list_has(const char *list, size_t len, const char *s, size_t n)
+{
+	const char *p = list, *end = list + len;
+	size_t m;
+
+	while (p < end) {
+		m = strcspn(p, ",");
+		if (m == n && !memcmp(p, s, n))
+			return true;
+		p += m + 1;
+	}
+	return false;
+}
+
 static void h_writable_dirs(struct pstate *ps, const char *key, const char *val)
 {
 	const char *p = val;
@@ -1361,6 +1381,10 @@ static void h_writable_dirs(struct pstate *ps, const char *key, const char *val)
 		if (!dirname_valid_n(p, n)) {
 			ERR(ps, key, "bad directory list \"%s\"; expected simple names such as "
 			    "etc,var,tmp (no '/', '.' or '..')", show(v, val));
+			return;
+		}
+		if (list_has(val, (size_t)(p - val), p, n)) {
+			ERR(ps, key, "\"%.*s\" is listed twice", (int)n, p);
 			return;
 		}
 		if (!p[n])
@@ -1517,8 +1541,8 @@ static void cmdline_dispatch(struct pstate *ps, const struct cmdline_word *w)
 		return;
 	}
 	if (starts_with(w->key, "netinit."))
-		ERR(ps, w->key, "unknown netinit parameter \"%s\" (see doc/cmdline.md)",
-		    show(v, w->key));
+		ERR(ps, show(v, w->key), "unknown netinit parameter (see doc/cmdline.md for the "
+		    "netinit.* keys)");
 	/* anything else belongs to the kernel or the real init */
 }
 

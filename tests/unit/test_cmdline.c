@@ -557,6 +557,12 @@ static const struct row rows[] = {
 	  "ip=::::aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeeffffffffffabc:eth0:dhcp", "", "",
 	  { "nip=1", "ip0.hostname=aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeeffffffffffabc" } },
 
+	{ "ip_hostname_too_long_for_field",
+	  "ip=::::aaaaaaaaaabbbbbbbbbbcccccccccc.ddddddddddeeeeeeeeeeffffffffff.abcd:eth0:dhcp", "ip",
+	  "", { "nip=0" } },
+	{ "ip_hostname_metachars", "ip=::::a;reboot:eth0:dhcp ip=::::..:eth0:dhcp "
+	  "ip=::::a$(id):eth0:dhcp", "ip ip ip", "", { "nip=0" } },
+
 	/* netinit.* */
 	{ "sha256", "netinit.sha256=" SHA_MIXED, "", "", { "sha256=" SHA_LOWER, "sha256_invalid=0" } },
 	{ "sha256_short", "netinit.sha256=0123", "netinit.sha256", "",
@@ -579,8 +585,9 @@ static const struct row rows[] = {
 	{ "writable_none", "netinit.writable=none", "", "", { "writable=none" } },
 	{ "writable_bad", "netinit.writable=tmpfs netinit.writable.dirs=etc,../x "
 	  "netinit.writable.dirs=etc,,var netinit.writable.dirs=/etc netinit.writable.dirs=.. "
-	  "netinit.writable.dirs=a/b", "netinit.writable netinit.writable.dirs netinit.writable.dirs "
-	  "netinit.writable.dirs netinit.writable.dirs netinit.writable.dirs", "",
+	  "netinit.writable.dirs=a/b netinit.writable.dirs=etc,var,etc",
+	  "netinit.writable netinit.writable.dirs netinit.writable.dirs "
+	  "netinit.writable.dirs netinit.writable.dirs netinit.writable.dirs netinit.writable.dirs", "",
 	  { "writable=volatile", "writable_dirs=etc,var,tmp" } },
 	{ "hostfiles", "netinit.hostfiles=http://10.0.2.2/hosts/", "", "",
 	  { "hostfiles=http://10.0.2.2/hosts/", "neednet=1" } },
@@ -600,6 +607,7 @@ static const struct row rows[] = {
 	{ "netinit_unknown", "netinit.mirrors=http://x/ netinit.writeable=none netinit.debug "
 	  "netinit.", "netinit.mirrors netinit.writeable netinit.", "",
 	  { "nmirror=0", "writable=volatile", "debug=1" } },
+	{ "netinit_unknown_ctl_key_sanitized", "netinit.\x1b[2J=1", "netinit.?[2J", "", { "nwords=1" } },
 	{ "netinit_flag_needs_value", "netinit.sha256 netinit.verify", "netinit.sha256 netinit.verify",
 	  "", { "sha256_invalid=0" } },
 
@@ -794,6 +802,26 @@ static void test_line_too_long(void **state)
 	assert_string_equal(cmdline_get(&cl, "a"), "b");
 }
 
+/* A quote open across the cut: that word is dropped too. */
+static void test_line_too_long_in_quote(void **state)
+{
+	static struct cmdline cl;
+	static char line[CMDLINE_MAX + 64];
+	struct reports rep = { 0 };
+
+	(void)state;
+	memset(line, ' ', sizeof(line));
+	line[sizeof(line) - 1] = '\0';
+	memcpy(line, "rw", 2);
+	memcpy(line + CMDLINE_MAX - 8, "foo=\"a b", 8); /* byte 4096 is a space */
+	memcpy(line + CMDLINE_MAX + 4, "\" ro", 4);
+	assert_int_equal(cmdline_parse(line, &cl, record, &rep), 1);
+	assert_true(cl.truncated);
+	assert_false(cmdline_has(&cl, "foo"));
+	assert_int_equal(cl.nwords, 1);
+	assert_int_equal(cl.ro, 0);
+}
+
 /* 4096 one-letter words: the word table (512) overflows with one error. */
 static void test_too_many_words(void **state)
 {
@@ -889,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_nfs_path),
 		cmocka_unit_test(test_line_4k),
 		cmocka_unit_test(test_line_too_long),
+		cmocka_unit_test(test_line_too_long_in_quote),
 		cmocka_unit_test(test_too_many_words),
 		cmocka_unit_test(test_list_bounds),
 		cmocka_unit_test(test_messages_sanitized),
