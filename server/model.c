@@ -1182,6 +1182,10 @@ static void nodes_finish(struct model *m)
 			else if (m->site.prefix < 31 && (host == 0 || host == ~m->site.mask.s_addr))
 				merr(m, &n->ip_loc, "node %s: IP %s is the network or broadcast address", n->name, ip);
 		}
+		if (n->has_ip && m->site.has_server && n->ip.s_addr == m->site.server.s_addr) {
+			ex_fmt_ip(n->ip, ip);
+			merr(m, &n->ip_loc, "node %s: IP %s is the boot server's own address (server =)", n->name, ip);
+		}
 		if (n->has_mac && (n->mac[0] & 1))
 			merr(m, &n->mac_loc, "node %s: MAC is a multicast address (first octet odd)", n->name);
 		n->cmdline = build_cmdline(m, n);

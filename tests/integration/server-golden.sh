@@ -4,6 +4,7 @@
 # tests/server/<case>/in/        the configuration (--config-dir)
 # tests/server/<case>/root/      inputs under --root (image trees, image files), optional
 # tests/server/<case>/args       extra arguments for "render" (optional, one line)
+# tests/server/<case>/opts       options instead of "-c in" (optional, one line)
 # tests/server/<case>/expected/  every file render writes, byte for byte
 # tests/server/<case>/tree       every path under the output root: path, type, mode
 #
@@ -36,10 +37,12 @@ for case in tests/server/*/; do
 	find "$out" -exec touch -h -d '2026-01-01 00:00:00' {} +
 	args=""
 	[ -f "$case/args" ] && args=$(cat "$case/args")
+	opts="-c in"
+	[ -f "$case/opts" ] && opts=$(cat "$case/opts")
 	(cd "$case" && cp -a . "$tmp/$name.src")
 	chmod 600 "$tmp/$name.src"/in/keys/*.key 2>/dev/null
 	# Relative paths in the drop-ins (keys) resolve from the case directory.
-	if ! (cd "$tmp/$name.src" && "$OLDPWD/$BIN" -q -c in -r "$out" render $args) > "$tmp/$name.log" 2>&1; then
+	if ! (cd "$tmp/$name.src" && "$OLDPWD/$BIN" -q $opts -r "$out" render $args) > "$tmp/$name.log" 2>&1; then
 		failc "golden $name render" "$(tail -n 5 "$tmp/$name.log")"
 		continue
 	fi
@@ -80,14 +83,14 @@ for case in tests/server/*/; do
 	fi
 	# Idempotent: a second render changes nothing (not even an mtime).
 	before=$(cd "$out" && find . -printf '%p %T@ %m\n' | LC_ALL=C sort | md5sum)
-	(cd "$tmp/$name.src" && "$OLDPWD/$BIN" -c in -r "$out" render $args) > "$tmp/$name.log2" 2>&1
+	(cd "$tmp/$name.src" && "$OLDPWD/$BIN" $opts -r "$out" render $args) > "$tmp/$name.log2" 2>&1
 	after=$(cd "$out" && find . -printf '%p %T@ %m\n' | LC_ALL=C sort | md5sum)
 	if [ "$before" = "$after" ] && grep -q ' 0 files changed' "$tmp/$name.log2"; then
 		pass "golden $name idempotent"
 	else
 		failc "golden $name idempotent" "second render changed something: $(tail -n 2 "$tmp/$name.log2")"
 	fi
-	if (cd "$tmp/$name.src" && "$OLDPWD/$BIN" -c in -r "$out" diff $args) > "$tmp/$name.diff" 2>&1; then
+	if (cd "$tmp/$name.src" && "$OLDPWD/$BIN" $opts -r "$out" diff $args) > "$tmp/$name.diff" 2>&1; then
 		pass "golden $name diff-empty"
 	else
 		failc "golden $name diff-empty" "$(head -n 5 "$tmp/$name.diff")"
