@@ -61,13 +61,18 @@ help:
 	@echo "make menuconfig | defconfig | allnoconfig | allyesconfig"
 
 # ---- configuration (kconfig-frontends) ----
+KCONF_DIR = @mkdir -p $(dir $(KCONFIG_CONFIG))
 $(KCONFIG_CONFIG):
+	$(KCONF_DIR)
 	kconfig-conf --alldefconfig Kconfig >/dev/null
 defconfig:
+	$(KCONF_DIR)
 	kconfig-conf --alldefconfig Kconfig
 allnoconfig:
+	$(KCONF_DIR)
 	kconfig-conf --allnoconfig Kconfig
 allyesconfig:
+	$(KCONF_DIR)
 	kconfig-conf --allyesconfig Kconfig
 oldconfig:
 	kconfig-conf --oldconfig Kconfig

@@ -83,3 +83,47 @@ vm_reject() {
 }
 
 vm_result() { [ "$vm_failures" = 0 ]; }
+
+# Interactive boots (a shell on the serial console):
+#   vm_start NAME TIMEOUT_S "KERNEL ARGS" [qemu args]   start in the background
+#   vm_wait_for NAME REGEX SECONDS "what" [COUNT]       PASS/FAIL when REGEX shows up (COUNT times)
+#   vm_send NAME "text"                                 type on the serial console
+#   vm_wait NAME                                        wait for QEMU to end; 0 if it exited by itself
+vm_start() {
+	local name=$1 timeout_s=$2 append=$3
+	shift 3
+	local log; log=$(vm_log "$name")
+	local fifo=$VM_DIR/$name.serial
+	rm -f "$fifo.in" "$fifo.out"; mkfifo "$fifo.in" "$fifo.out"
+	: > "$log"
+	local net=()
+	[ "${VM_NET:-user}" != none ] && net=(-netdev "user,id=n0${VM_NETDEV_EXTRA:-}" -device "virtio-net-pci,netdev=n0${VM_NIC_EXTRA:-}")
+	timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -m "$VM_MEM" -smp 1 -nographic -no-reboot \
+		-nodefaults -display none -serial "pipe:$fifo" -kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
+		-append "console=ttyS0 $append" "${net[@]}" "$@" < /dev/null > "$VM_DIR/$name.qemu.out" 2>&1 &
+	eval "VM_PID_${name//-/_}=$!"
+	cat "$fifo.out" >> "$log" &
+	exec {VM_IN_FD}> "$fifo.in"
+	eval "VM_INFD_${name//-/_}=$VM_IN_FD"
+}
+vm_wait_for() { # NAME REGEX SECONDS WHAT [COUNT: wait for this many matching lines]
+	local name=$1 re=$2 secs=$3 what=$4 count=${5:-1} i
+	for ((i = 0; i < secs * 5; i++)); do
+		if [ "$(grep -aEc -- "$re" "$(vm_log "$name")")" -ge "$count" ]; then echo "PASS: $name: $what"; return 0; fi
+		sleep 0.2
+	done
+	echo "FAIL: $name: $what (waited ${secs}s for a console line matching /$re/)"
+	vm_log_tail "$name"
+	vm_failures=$((vm_failures + 1))
+	return 1
+}
+vm_send() {
+	local fdvar="VM_INFD_${1//-/_}"
+	printf '%s' "$2" >&"${!fdvar}"
+}
+vm_wait() {
+	local pidvar="VM_PID_${1//-/_}" fdvar="VM_INFD_${1//-/_}" rc
+	wait "${!pidvar}"; rc=$?
+	exec {fdvar}>&- 2>/dev/null || true
+	return $rc
+}

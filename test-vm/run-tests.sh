@@ -53,6 +53,28 @@ vm_run fail-poweroff 90 "root=/dev/nonexistent rd.timeout=2 rd.emergency=powerof
 vm_expect fail-poweroff 'netinit cmdline: ERROR: netinit.bogus' "an unknown netinit.* key is reported by name"
 vm_expect fail-poweroff 'will power off in 1 s' "rd.emergency=poweroff is honoured"
 
+# 5. rd.break=pre-mount: a shell on the console, the boot continues when it exits.
+n=rd-break
+vm_start $n 120 "root=LABEL=netroot rd.timeout=30 rd.break=pre-mount" "${drive[@]}"
+if vm_wait_for $n 'netinit:pre-mount# ' 60 "rd.break=pre-mount gives a shell prompt on the console"; then
+	vm_send $n $'echo BREAK-SHELL-WORKS $((6*7)); exit\n'
+	vm_wait_for $n 'NETINIT-TEST done' 60 "the boot continues after the shell exits"
+	vm_expect $n '^BREAK-SHELL-WORKS 42' "commands typed in the break shell run"
+fi
+vm_wait $n
+
+# 6. rd.shell: a failed stage gives a shell with the reason; the stage is retried after it.
+n=rd-shell
+vm_start $n 120 "root=LABEL=late rd.timeout=2 rd.shell" "${drive[@]}"
+if vm_wait_for $n 'netinit:mount# ' 60 "rd.shell gives a shell when the root is missing"; then
+	vm_expect $n 'root device LABEL=late did not appear within 2 s' "the shell is preceded by the reason"
+	vm_send $n $'echo IN-RESCUE-SHELL; exit\n'
+	vm_wait_for $n 'netinit:mount# ' 60 "the stage is retried after the shell exits (and fails again: no such label)" 2
+	vm_send $n $'echo SHELL-POWEROFF; poweroff -f\n'
+fi
+vm_wait $n; rc=$?
+[ $rc = 0 ] && echo "PASS: $n: the node powered off from the rescue shell" || { echo "FAIL: $n: QEMU did not exit (rc $rc)"; vm_failures=$((vm_failures + 1)); }
+
 for t in test-vm/test-*.sh; do
 	[ -e "$t" ] || continue
 	bash "$t" || vm_failures=$((vm_failures + 1))
