@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- string pool: everything the model allocates, freed at once ---- */
 struct pool_block {
@@ -971,8 +972,8 @@ static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	for (; *s; s++) /* host names compare without case (RFC 4343) */
+		h = (h ^ (unsigned char)(*s | (*s >= 'A' && *s <= 'Z' ? 0x20 : 0))) * 1099511628211ULL;
 	return h;
 }
 
@@ -1000,7 +1001,7 @@ static uint64_t node_key(const struct node *n, enum dupkind k)
 static bool node_same(const struct node *a, const struct node *b, enum dupkind k)
 {
 	if (k == DUP_NAME)
-		return strcmp(a->name, b->name) == 0;
+		return strcasecmp(a->name, b->name) == 0;
 	if (k == DUP_MAC)
 		return memcmp(a->mac, b->mac, 6) == 0;
 	return a->ip.s_addr == b->ip.s_addr;

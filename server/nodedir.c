@@ -22,7 +22,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-static int mkdir_p(const char *path)
+static int nodedir_mkdir_p(const char *path)
 {
 	char tmp[4096];
 	char *p;
@@ -239,7 +239,7 @@ int nodedirs_apply(const struct model *m, struct outset *os)
 			continue;
 		if (!os->dry_run && !made) {
 			made = true;
-			r = mkdir_p(base);
+			r = nodedir_mkdir_p(base);
 			if (r < 0) {
 				nl_err(EXPORT_STAGE, "%s: cannot create: %s", base, strerror(-r));
 				return r;
