@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `init dhcp [options] IFACE...`: the DHCP client alone, on a host or in a
+ * network namespace.  Prints the lease in the lease-file format.
+ * Exit codes: 0 lease, 1 no lease / error, 2 usage.
+ */
+#include "net.h"
+#include "net_internal.h"
+#include "dhcp_client.h"
+#include "netutil.h"
+#include "rtnl.h"
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+static void dhcp_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: init dhcp [options] IFACE...\n"
+		"Run the DHCPv4 client on the interfaces (in parallel) and print the lease.\n"
+		"  --apply             configure address, routes, MTU on the winning link\n"
+		"  --handover DIR      write the hand-over files under DIR/run (and DIR/root/etc)\n"
+		"  --sethostname       also set the host name (use in a UTS namespace)\n"
+		"  --timeout S         seconds per DHCP cycle (default %d)\n"
+		"  --retry N           cycles (default %d)\n"
+		"  --carrier-timeout S seconds to wait for carrier (default %d)\n"
+		"  --iflink-timeout S  seconds to wait for the interfaces to appear (default 0)\n"
+		"  --arp-ms MS         ARP probe time, 0 = no probe (default %d)\n"
+		"  --select-ms MS      wait for an offer with boot info (default %d)\n"
+		"  --request ADDR      start in INIT-REBOOT asking for ADDR\n"
+		"  --hostname NAME     send option 12\n"
+		"  --vendor-class S    option 60 (default \"netinit\")\n"
+		"  --resolve NAME      after the lease, resolve NAME with its DNS servers\n"
+		"  -q, --quiet         only errors on stderr\n"
+		"  -v, --verbose       debug messages\n",
+		DHCP_DEFAULT_TIMEOUT, DHCP_DEFAULT_CYCLES, DHCP_DEFAULT_CARRIER,
+		DHCP_ARP_PROBE_MS, DHCP_SELECT_WINDOW_MS);
+}
+
+static int parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *s == '\0' || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+int dhcp_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "apply", no_argument, NULL, 'a' },
+		{ "handover", required_argument, NULL, 'H' },
+		{ "sethostname", no_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "retry", required_argument, NULL, 'r' },
+		{ "carrier-timeout", required_argument, NULL, 'c' },
+		{ "iflink-timeout", required_argument, NULL, 'i' },
+		{ "arp-ms", required_argument, NULL, 'A' },
+		{ "select-ms", required_argument, NULL, 's' },
+		{ "request", required_argument, NULL, 'R' },
+		{ "hostname", required_argument, NULL, 'n' },
+		{ "vendor-class", required_argument, NULL, 'V' },
+		{ "resolve", required_argument, NULL, 'D' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct dhcp_ifspec ifs[DHCP_MAX_LINKS];
+	static struct net_lease lease;
+	static char text[8192];
+	struct dhcp_config cfg;
+	struct net_want want;
+	const char *handover = NULL, *resolve = NULL;
+	bool apply = false, sethost = false;
+	int iflink = 0, c, r, n, i;
+	struct rtnl nl;
+
+	dhcp_config_default(&cfg);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': apply = true; break;
+		case 'H': handover = optarg; break;
+		case 'S': sethost = true; break;
+		case 't': r = parse_int(optarg, 1, 86400, &cfg.timeout); goto checked;
+		case 'r': r = parse_int(optarg, 1, 1000, &cfg.cycles); goto checked;
+		case 'c': r = parse_int(optarg, 0, 3600, &cfg.carrier_timeout); goto checked;
+		case 'i': r = parse_int(optarg, 0, 3600, &iflink); goto checked;
+		case 'A': r = parse_int(optarg, 0, 10000, &cfg.arp_probe_ms); goto checked;
+		case 's': r = parse_int(optarg, 0, 10000, &cfg.select_window_ms); goto checked;
+		case 'R':
+			r = inet_pton(AF_INET, optarg, &cfg.request) == 1 ? 0 : -EINVAL;
+			goto checked;
+		case 'n':
+			if (!net_domain_valid(optarg)) {
+				fprintf(stderr, "init dhcp: --hostname %s: not a valid host name\n", optarg);
+				return 2;
+			}
+			cfg.hostname = optarg;
+			break;
+		case 'V': cfg.vendor_class = optarg; break;
+		case 'D': resolve = optarg; break;
+		case 'q': log_set_level(NL_ERR); break;
+		case 'v': log_set_level(NL_DEBUG); break;
+		case 'h': dhcp_usage(stdout); return 0;
+		default: dhcp_usage(stderr); return 2;
+		}
+		continue;
+checked:
+		if (r < 0) {
+			fprintf(stderr, "init dhcp: bad option value: %s\n", optarg);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		dhcp_usage(stderr);
+		return 2;
+	}
+	net_want_init(&want);
+	for (i = optind; i < argc; i++) {
+		if (strlen(argv[i]) >= IF_NAMESIZE) {
+			fprintf(stderr, "init dhcp: %s: interface name too long\n", argv[i]);
+			return 2;
+		}
+		net_want_name(&want, argv[i]);
+	}
+	r = rtnl_open(&nl);
+	if (r < 0) {
+		nl_err(DHCP_STAGE, "cannot open rtnetlink: %s", strerror(-r));
+		return 1;
+	}
+	n = net_find_links(&nl, &want, iflink, ifs, DHCP_MAX_LINKS);
+	if (n < (int)want.nnames) {
+		nl_err(DHCP_STAGE, "interface(s) not found: %s", n < 0 ? strerror(-n) : "some are missing");
+		rtnl_close(&nl);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		r = rtnl_link_up(&nl, ifs[i].index);
+		if (r < 0)
+			nl_warn(DHCP_STAGE, "%s: cannot bring the link up: %s", ifs[i].name, strerror(-r));
+	}
+	r = dhcp_run(ifs, (size_t)n, &cfg, &lease);
+	if (r < 0) {
+		nl_err(DHCP_STAGE, "no lease: %s", strerror(-r));
+		rtnl_close(&nl);
+		return 1;
+	}
+	if (apply && (r = net_apply(&nl, &lease)) < 0) {
+		rtnl_close(&nl);
+		return 1;
+	}
+	rtnl_close(&nl);
+	net_current_lease = lease;
+	net_have_lease = true;
+	n = net_lease_format(&lease, text, sizeof(text));
+	if (n > 0)
+		fwrite(text, 1, (size_t)n, stdout);
+	fflush(stdout);
+	if (handover) {
+		char run[512], root[512];
+		struct net_handover_opts o = { run, root, sethost };
+
+		snprintf(run, sizeof(run), "%s/run", handover);
+		snprintf(root, sizeof(root), "%s/root", handover);
+		mkdir(handover, 0755);
+		mkdir(run, 0755);
+		if (access(root, F_OK) < 0)
+			o.newroot = NULL;
+		if (net_handover_opts(&lease, &o) < 0)
+			return 1;
+	}
+	if (resolve) {
+		struct in_addr a;
+		char s[INET_ADDRSTRLEN];
+
+		r = net_resolve(resolve, &a);
+		if (r < 0) {
+			nl_err(DHCP_STAGE, "resolving %s: %s", resolve, strerror(-r));
+			return 1;
+		}
+		printf("RESOLVED='%s %s'\n", resolve, net_ntoa(a, s));
+	}
+	return 0;
+}
