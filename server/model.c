@@ -23,6 +23,10 @@
 #include <string.h>
 #include <strings.h>
 
+#ifndef EXPORT_GROUP_MAX
+#define EXPORT_GROUP_MAX 1000000 /* members of one [group] */
+#endif
+
 /* ---- string pool: everything the model allocates, freed at once ---- */
 struct pool_block {
 	struct pool_block *next;
@@ -861,8 +865,8 @@ static void group_expand(struct model *m, const struct conf *c, const struct con
 		merr(m, &l, "start: \"%.80s\" is not a number", v);
 		return;
 	}
-	if (!(v = conf_get(s, "count", &l)) || !parse_uint(v, 1000000, &count) || count == 0) {
-		merr(m, v ? &l : &s->loc, "group %s: count = must be a number 1-1000000", s->name);
+	if (!(v = conf_get(s, "count", &l)) || !parse_uint(v, EXPORT_GROUP_MAX, &count) || count == 0) {
+		merr(m, v ? &l : &s->loc, "group %s: count = must be a number 1-%d", s->name, EXPORT_GROUP_MAX);
 		return;
 	}
 	if ((v = conf_get(s, "ip", &ipl))) {
