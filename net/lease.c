@@ -100,15 +100,16 @@ static void sb_kv_u32(struct sbuf *b, const char *key, uint32_t v)
 	sb_kv(b, key, s);
 }
 
-static void sb_kv_checked(struct sbuf *b, const char *key, const char *val, bool (*valid)(const char *))
+static void sb_kv_checked(struct sbuf *b, const char *key, const char *val, size_t size,
+			  bool (*valid)(const char *))
 {
 	char esc[400];
 
 	if (!val[0])
 		return;
-	if (!valid(val)) {
+	if (strnlen(val, size) >= size || !valid(val)) {
 		nl_warn(NET_STAGE, "lease file: leaving out %s \"%s\": not valid",
-			key, net_escape(val, strnlen(val, NET_PATH_MAX), esc, sizeof(esc)));
+			key, net_escape(val, strnlen(val, size), esc, sizeof(esc)));
 		return;
 	}
 	sb_kv(b, key, val);
@@ -178,13 +179,14 @@ int net_lease_format(const struct net_lease *l, char *buf, size_t size)
 	sb_kv_addrs(&b, "DNS", l->dns, l->ndns < NET_MAX_DNS ? l->ndns : NET_MAX_DNS);
 	sb_kv_addrs(&b, "NTP", l->ntp, l->nntp < NET_MAX_NTP ? l->nntp : NET_MAX_NTP);
 	sb_kv_addrs(&b, "LOG_SERVERS", l->log_servers, l->nlog < NET_MAX_LOG ? l->nlog : NET_MAX_LOG);
-	sb_kv_checked(&b, "HOSTNAME", l->hostname, net_domain_valid);
-	sb_kv_checked(&b, "DOMAIN", l->domain, net_domain_valid);
+	sb_kv_checked(&b, "HOSTNAME", l->hostname, sizeof(l->hostname), net_domain_valid);
+	sb_kv_checked(&b, "DOMAIN", l->domain, sizeof(l->domain), net_domain_valid);
 	if (l->nsearch) {
 		char all[NET_MAX_SEARCH * NET_NAME_MAX] = "";
 
 		for (i = 0; i < l->nsearch && i < NET_MAX_SEARCH; i++) {
-			if (!net_domain_valid(l->search[i]))
+			if (strnlen(l->search[i], NET_NAME_MAX) >= NET_NAME_MAX ||
+			    !net_domain_valid(l->search[i]))
 				continue;
 			if (all[0])
 				strcat(all, " ");
@@ -193,9 +195,9 @@ int net_lease_format(const struct net_lease *l, char *buf, size_t size)
 		if (all[0])
 			sb_kv(&b, "SEARCH", all);
 	}
-	sb_kv_checked(&b, "ROOT_PATH", l->root_path, net_path_valid);
-	sb_kv_checked(&b, "BOOTFILE", l->bootfile, net_path_valid);
-	sb_kv_checked(&b, "TFTP_SERVER", l->tftp_server, net_domain_valid);
+	sb_kv_checked(&b, "ROOT_PATH", l->root_path, sizeof(l->root_path), net_path_valid);
+	sb_kv_checked(&b, "BOOTFILE", l->bootfile, sizeof(l->bootfile), net_path_valid);
+	sb_kv_checked(&b, "TFTP_SERVER", l->tftp_server, sizeof(l->tftp_server), net_domain_valid);
 	sb_kv_addr(&b, "NEXT_SERVER", l->siaddr);
 	sb_kv_addr(&b, "SERVER_ID", l->server_id);
 	if (l->source == NET_SOURCE_DHCP) {
