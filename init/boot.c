@@ -5,27 +5,69 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fetch.h"
 #include "hooks.h"
 #include "log.h"
+#include "net.h"
+#include "nfsroot.h"
 #include "netinit_config.h"
 #include "rescue.h"
+#include "util.h"
+
+static struct net_lease boot_lease;
 
 int boot_network_up(const struct cmdline *cl, struct boot_state *bs)
 {
-	nl_err("net", "this init was built without network support; a network root cannot boot");
-	return -ENOTSUP;
+	int r;
+
+	if (!CFG_NET) {
+		nl_err("net", "this init was built without network support (CONFIG_NET=n); "
+		       "a network root cannot boot");
+		return -ENOTSUP;
+	}
+	r = net_up(cl, &boot_lease);
+	if (r < 0)
+		return r;
+	bs->lease = &boot_lease;
+	bs->have_net = boot_lease.source != NET_SOURCE_NONE;
+	/* net_up() validated the host name (hostname_valid()) before storing it. */
+	strscpy_ok(bs->hostname, boot_lease.hostname, sizeof(bs->hostname));
+	strscpy_ok(bs->ifname, boot_lease.ifname, sizeof(bs->ifname));
+	if (bs->have_net)
+		inet_ntop(AF_INET, &boot_lease.addr, bs->ipaddr, sizeof(bs->ipaddr));
+	return 0;
 }
 
 int boot_network_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
 {
-	static const char *const names[] = { "", "block", "NFS", "URL", "DHCP" };
-
-	nl_err("mount", "%s roots are not supported by this build of init", names[cl->root.type]);
-	return -ENOTSUP;
+	switch (cl->root.type) {
+	case ROOT_DHCP:
+		/* root=dhcp: an image URL in root-path or next-server + bootfile is fetched,
+		 * anything else in root-path is an NFS location. */
+		if (bs->lease && bs->lease->root_path[0] && !strstr(bs->lease->root_path, "://"))
+			return nfsroot_mount(cl, bs->lease, newroot);
+		/* fall through */
+	case ROOT_URL:
+		if (!CFG_FETCH_HTTP && !CFG_FETCH_TFTP) {
+			nl_err("mount", "image roots are not built into this init (CONFIG_FETCH_HTTP/TFTP=n)");
+			return -ENOTSUP;
+		}
+		return fetch_root(cl, bs->lease, newroot);
+	default:
+		return nfsroot_mount(cl, bs->lease, newroot);
+	}
 }
 
 void boot_handover(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
 {
+	int r;
+
+	if (!bs->have_net || !bs->lease)
+		return;
+	r = net_handover(bs->lease, newroot);
+	if (r < 0)
+		nl_warn("net", "hand-over of the network state to the new root was incomplete: %s; "
+			"the booted system's network manager may reconfigure the interface", strerror(-r));
 }
 
 void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_state *bs)

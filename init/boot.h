@@ -10,12 +10,14 @@
 
 #include "cmdline.h"
 
+struct net_lease;
+
 struct boot_state {
 	int have_net;          /* a lease or static address is configured */
 	char hostname[64];     /* validated, "" if none */
 	char ifname[16];
 	char ipaddr[16];
-	void *lease;           /* struct net_lease * when the network is up */
+	struct net_lease *lease; /* when the network is up */
 };
 
 int boot_network_up(const struct cmdline *cl, struct boot_state *bs);
@@ -25,6 +27,10 @@ void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_sta
 void boot_print_config(const struct cmdline *cl, FILE *out);
 
 /* Applets provided by the optional modules, appended to init/main.c's table. */
-#define BOOT_EXTRA_APPLETS
+int dhcp_main(int argc, char **argv);  /* net/net.h */
+int fetch_main(int argc, char **argv); /* fetch/fetch.h */
+#define BOOT_EXTRA_APPLETS \
+	{ "dhcp", dhcp_main, "IFACE...     run the DHCP client alone and print the lease" }, \
+	{ "fetch", fetch_main, "URL OUT      download (verify, unpack) an image as the boot does" },
 
 #endif
