@@ -127,7 +127,8 @@ static int transfer(const struct fetch_job *j, const char *label, const struct u
 		if (r == 0)
 			return 0;
 		if (r != -EAGAIN) {
-			nl_err("fetch", "%s: %s", label, ts.why[0] ? ts.why : strerror(-r));
+			if (!ts.sink_failed) /* else the pipeline logs its own reason */
+				nl_err("fetch", "%s: %s", label, ts.why[0] ? ts.why : strerror(-r));
 			return r;
 		}
 		if (t == o->tries)

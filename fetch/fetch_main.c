@@ -64,7 +64,9 @@ static int mt_open(void *ctx, enum stream_fmt fmt, int *fd)
 {
 	struct main_target *t = ctx;
 	if (!t->unpack)
-		return 1; /* raw bytes only */
+		return 1; /* raw bytes only, any format */
+	if (fmt == FMT_UNKNOWN)
+		return -EMEDIUMTYPE;
 	if (fmt != FMT_ARCHIVE) {
 		nl_err("unpack", "--unpack needs a cpio or tar archive, this is a %s image",
 		       stream_fmt_name(fmt));
@@ -111,6 +113,7 @@ static void usage(FILE *f)
 	      "  --root NEWROOT       run the boot stage: tmpfs, loop mount + overlay, into NEWROOT\n"
 	      "  --run-dir DIR        staging dir for --root (default " FETCH_RUN_DIR ")\n"
 	      "  --mirror URL         another mirror (repeatable)\n"
+	      "  --seed N             mirror order seed (default: from the host name; 0: as given)\n"
 	      "  --key K              trusted public key: a file, a key line or bare base64 (repeatable)\n"
 	      "  --key-dir DIR        trusted keys: DIR/*.pub\n"
 	      "  --manifest URL       signed manifest (default URL.manifest)\n"
@@ -123,7 +126,7 @@ static void usage(FILE *f)
 
 enum { O_UNPACK = 256, O_ROOT, O_RUNDIR, O_MIRROR, O_KEY, O_KEYDIR, O_MANIFEST, O_SHA, O_VOFF,
        O_CTO, O_LST, O_LSL, O_TRIES, O_ROUNDS, O_BO, O_BOMAX, O_RAMAX, O_BLK, O_WIN, O_TTO,
-       O_DEBUG, O_HELP };
+       O_DEBUG, O_HELP, O_SEED };
 
 static const struct option longopts[] = {
 	{ "unpack", required_argument, NULL, O_UNPACK },
@@ -147,6 +150,7 @@ static const struct option longopts[] = {
 	{ "windowsize", required_argument, NULL, O_WIN },
 	{ "tftp-timeout-ms", required_argument, NULL, O_TTO },
 	{ "debug", no_argument, NULL, O_DEBUG },
+	{ "seed", required_argument, NULL, O_SEED },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -201,7 +205,8 @@ int fetch_main(int argc, char **argv)
 	const char *rundir = FETCH_RUN_DIR;
 	char *mirrors[CMDLINE_MAX_LIST];
 	size_t nkeys = 0, nm = 0;
-	bool voff = false;
+	bool voff = false, have_seed = false;
+	unsigned long long seed = 0;
 	int c, r;
 	unsigned *num;
 
@@ -237,6 +242,7 @@ int fetch_main(int argc, char **argv)
 		case O_WIN: num = &j.opts.tftp_windowsize; break;
 		case O_TTO: num = &j.opts.tftp_timeout_ms; break;
 		case O_DEBUG: log_set_level(NL_DEBUG); break;
+		case O_SEED: seed = strtoull(optarg, NULL, 0), have_seed = true; break;
 		case O_HELP: case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -261,7 +267,9 @@ int fetch_main(int argc, char **argv)
 	for (size_t i = 0; i < nm; i++)
 		if (fetch_job_add_url(&j, mirrors[i]) < 0)
 			return 2;
-	j.seed = url_seed(url, strlen(url));
+	char host[256] = "";
+	gethostname(host, sizeof(host) - 1);
+	j.seed = have_seed ? seed : url_seed(host, strlen(host));
 	if (fetch_job_verify_setup(&j, keydir, keys, nkeys, pin, voff) < 0)
 		return 1;
 
@@ -300,7 +308,7 @@ int fetch_main(int argc, char **argv)
 	}
 	if (r < 0) {
 		mt_discard(&t);
-		nl_err("fetch", "%s: failed: %s", url, strerror(-r));
+		nl_err("fetch", "%s: failed (%s)", url, r == -EBADMSG ? "verification" : strerror(-r));
 		return 1;
 	}
 	if (j.verify || j.has_pin) {

@@ -196,16 +196,18 @@ static int check_status(const struct http_response *rsp, struct sink *k, uint64_
 		return why(ts, -EACCES, "HTTP %d", st);
 	if (st == 200) {
 		if (offset) {
-			nl_warn("fetch", "server answered the resume at byte %" PRIu64
-				" with the whole object: restarting from byte 0", offset);
+			nl_warn("fetch", "%s%s: server answered the resume at byte %" PRIu64
+				" with the whole object: restarting from byte 0", ts->host, ts->path, offset);
 			int r = k->restart(k);
 			if (r < 0)
 				return r;
 		}
 		if (rsp->content_length >= 0) {
 			int r = k->expect(k, (uint64_t)rsp->content_length);
-			if (r < 0)
+			if (r < 0) {
+				ts->sink_failed = true;
 				return why(ts, r, "refused before the first byte");
+			}
 		}
 		return 1;
 	}
@@ -226,8 +228,10 @@ static int check_status(const struct http_response *rsp, struct sink *k, uint64_
 		}
 		if (rsp->range_total >= 0 && total == SINK_SIZE_UNKNOWN) {
 			int r = k->expect(k, (uint64_t)rsp->range_total);
-			if (r < 0)
+			if (r < 0) {
+				ts->sink_failed = true;
 				return why(ts, r, "refused before the first byte");
+			}
 		}
 		return 1;
 	}
@@ -247,8 +251,10 @@ static int deliver_body(struct sink *k, uint8_t *p, size_t n, struct http_chunke
 	if (!n)
 		return 0;
 	int r = k->write(k, p, n);
-	if (r < 0)
+	if (r < 0) {
+		ts->sink_failed = true;
 		return why(ts, r, "cannot store the data");
+	}
 	return 0;
 }
 
@@ -308,6 +314,7 @@ int http_get(const struct url *url, struct sink *k, const struct fetch_opts *o,
 	if (!buf)
 		return -ENOMEM;
 	ts->retry_after = -1;
+	ts->host = url->host, ts->path = url->path;
 	for (unsigned hops = 0;; hops++) {
 		struct speed sp = { now_ms(), 0 };
 		struct http_response rsp;

@@ -110,6 +110,13 @@ static int parse_content_range(const char *v, size_t len, struct http_response *
 	if (len < 6 || strncasecmp(v, "bytes ", 6) != 0)
 		return -EINVAL;
 	v += 6, len -= 6;
+	if (len > 2 && v[0] == '*' && v[1] == '/') {
+		/* "bytes * /complete" of a 416 answer: only the length is known */
+		if (parse_dec(v + 2, len - 2, &t) < 0)
+			return -EINVAL;
+		r->range_total = t;
+		return 0;
+	}
 	const char *dash = memchr(v, '-', len), *slash = memchr(v, '/', len);
 	if (!dash || !slash || slash < dash)
 		return -EINVAL;

@@ -51,6 +51,8 @@ static int rt_open(void *ctx, enum stream_fmt fmt, int *fd)
 {
 	struct root_target *t = ctx;
 	int r;
+	if (fmt == FMT_UNKNOWN)
+		return -EMEDIUMTYPE;
 	t->fmt = fmt;
 	if (fmt == FMT_ARCHIVE) {
 		if (!CFG_ARCHIVE)

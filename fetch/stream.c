@@ -137,8 +137,8 @@ static int st_expect(struct sink *k, uint64_t total)
 	s->sink.total = total;
 	uint64_t need = total > s->unpacked_hint ? total : s->unpacked_hint;
 	if (s->space && need > s->space)
-		return st_fail(s, -ENOSPC, "%s needs %llu MiB but only %llu MiB are available",
-			       s->label, (unsigned long long)(need >> 20),
+		return st_fail(s, -ENOSPC, "needs %llu MiB but only %llu MiB are available: refused "
+			       "before the first byte", (unsigned long long)(need >> 20),
 			       (unsigned long long)(s->space >> 20));
 	return 0;
 }
@@ -275,21 +275,26 @@ static int deliver(struct stream *s, const uint8_t *p, size_t n)
 
 static int detect_and_open(struct stream *s)
 {
+	int fd = -1, r;
 	s->fmt = stream_detect(s->head, s->headlen, &s->comp);
+	if (s->fmt == FMT_UNKNOWN && s->target.open &&
+	    s->target.open(s->target.ctx, FMT_UNKNOWN, &fd) == 1) {
+		s->passthrough = true; /* raw download of any bytes */
+		return 0;
+	}
 	if (s->fmt == FMT_UNKNOWN) {
 		char hex[3 * 8 + 1] = "";
 		for (size_t i = 0; i < 8 && i < s->headlen; i++)
 			snprintf(hex + 3 * i, 4, "%02x ", s->head[i]);
 		return st_fail(s, -EMEDIUMTYPE,
-			       "%s: unknown format (first bytes %s): expected squashfs, erofs, ext4, "
-			       "or a cpio/tar archive (plain, gzip or zstd)", s->label, hex);
+			       "unknown format (first bytes %s): expected squashfs, erofs, ext4, "
+			       "or a cpio/tar archive (plain, gzip or zstd)", hex);
 	}
-	int fd = -1;
-	int r = s->target.open ? s->target.open(s->target.ctx, s->fmt, &fd) : 0;
+	r = s->target.open ? s->target.open(s->target.ctx, s->fmt, &fd) : 0;
 	if (r < 0) {
 		enum stream_fmt f = s->fmt;
 		s->fmt = FMT_UNKNOWN; /* nothing to discard */
-		return st_fail(s, r, "%s: cannot take a %s image: %s", s->label, stream_fmt_name(f),
+		return st_fail(s, r, "cannot take a %s image: %s", stream_fmt_name(f),
 			       r == -EMEDIUMTYPE ? "format not wanted here" : strerror(-r));
 	}
 	if (r == 1) {

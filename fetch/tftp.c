@@ -181,8 +181,10 @@ static int data_packet(struct tftp_xfer *x, const struct tftp_packet *p, struct 
 		return tf_why(ts, -EPROTO, "DATA block of %zu bytes, blksize is %u", p->datalen,
 			      x->blksize);
 	int r = p->datalen ? k->write(k, p->data, p->datalen) : 0;
-	if (r < 0)
+	if (r < 0) {
+		ts->sink_failed = true;
 		return tf_why(ts, r, "cannot store the data");
+	}
 	x->blocks++;
 	if (p->datalen < x->blksize) {
 		*done = true;
@@ -270,6 +272,7 @@ static int tftp_once(const struct url *u, const char *file, struct sink *k,
 			x->window = p.opts.windowsize ? p.opts.windowsize : 1;
 			if (p.opts.has_tsize && (r = k->expect(k, p.opts.tsize)) < 0) {
 				send_error_to(x, &x->peer, x->slen, 3, "Disk full");
+				ts->sink_failed = true;
 				tf_why(ts, r, "refused before the first byte");
 				goto out;
 			}

@@ -30,6 +30,8 @@ struct try_state {
 	char validator[128];           /* ETag or Last-Modified for If-Range */
 	int64_t retry_after;           /* seconds from the last 503/429, -1 */
 	char why[256];                 /* reason of the last failure */
+	bool sink_failed;
+	const char *host, *path;       /* for log lines */              /* the sink refused: its own error says why */
 };
 
 /* Results of a try: 0 done; -EAGAIN transient (retry, maybe resuming);

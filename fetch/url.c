@@ -273,9 +273,11 @@ uint64_t url_seed(const void *data, size_t len)
 
 void url_mirror_order(size_t n, uint64_t seed, size_t *order)
 {
-	uint64_t x = seed ? seed : 0x9e3779b97f4a7c15ull;
+	uint64_t x = seed;
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
+	if (!seed)
+		return; /* 0: the order as given */
 	/* Fisher-Yates with xorshift64*: deterministic per seed. */
 	for (size_t i = n; i > 1; i--) {
 		x ^= x >> 12, x ^= x << 25, x ^= x >> 27;

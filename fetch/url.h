@@ -51,7 +51,7 @@ int url_decode_path(const char *in, char *out, size_t outlen);
 
 /* A per-host order of n mirrors (n <= 64): a permutation of 0..n-1 that is
  * the same for the same seed, so one host always starts with the same
- * mirror and a rack spreads over all of them. */
+ * mirror and a rack spreads over all of them.  Seed 0 keeps the order. */
 void url_mirror_order(size_t n, uint64_t seed, size_t *order);
 
 /* FNV-1a, the seed from a MAC or a host name. */
