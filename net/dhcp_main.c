@@ -10,6 +10,7 @@
 #include "netutil.h"
 #include "rtnl.h"
 #include "log.h"
+#include "cmdline.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,6 +39,8 @@ static void dhcp_usage(FILE *f)
 		"  --hostname NAME     send option 12\n"
 		"  --vendor-class S    option 60 (default \"netinit\")\n"
 		"  --resolve NAME      after the lease, resolve NAME with its DNS servers\n"
+		"  --cmdline LINE      instead: run net_up() as at boot with this kernel command\n"
+		"                      line (ip=, BOOTIF=, ifname=, rd.route=, nameserver=...)\n"
 		"  -q, --quiet         only errors on stderr\n"
 		"  -v, --verbose       debug messages\n",
 		DHCP_DEFAULT_TIMEOUT, DHCP_DEFAULT_CYCLES, DHCP_DEFAULT_CARRIER,
@@ -57,6 +60,72 @@ static int parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
+static void on_cmdline_report(void *ctx, enum cmdline_severity sev, const char *param,
+			      const char *msg)
+{
+	nlog(sev == CMDLINE_ERROR ? NL_ERR : NL_WARN, "cmdline", "%s: %s", param, msg);
+}
+
+/* net_up() as at boot, on a command line given by hand. */
+static int run_cmdline(const char *line, struct net_lease *lease)
+{
+	static struct cmdline cl;
+	int r;
+
+	cmdline_parse(line, &cl, on_cmdline_report, NULL);
+	r = net_up(&cl, lease);
+	if (r < 0)
+		nl_err(DHCP_STAGE, "net_up: %s", strerror(-r));
+	return r;
+}
+
+/* The DHCP client alone on the named interfaces. */
+static int run_ifaces(int argc, char **argv, const struct dhcp_config *cfg, bool apply,
+		      int iflink, struct net_lease *lease)
+{
+	static struct dhcp_ifspec ifs[DHCP_MAX_LINKS];
+	struct net_want want;
+	struct rtnl nl;
+	int i, n, r;
+
+	net_want_init(&want);
+	for (i = 0; i < argc; i++) {
+		if (strlen(argv[i]) >= IF_NAMESIZE) {
+			fprintf(stderr, "init dhcp: %s: interface name too long\n", argv[i]);
+			return -EINVAL;
+		}
+		net_want_name(&want, argv[i]);
+	}
+	r = rtnl_open(&nl);
+	if (r < 0) {
+		nl_err(DHCP_STAGE, "cannot open rtnetlink: %s", strerror(-r));
+		return -EIO;
+	}
+	n = net_find_links(&nl, &want, iflink, ifs, DHCP_MAX_LINKS);
+	if (n < (int)want.nnames) {
+		nl_err(DHCP_STAGE, "interface(s) not found: %s", n < 0 ? strerror(-n) : "some are missing");
+		rtnl_close(&nl);
+		return -EIO;
+	}
+	for (i = 0; i < n; i++) {
+		r = rtnl_link_up(&nl, ifs[i].index);
+		if (r < 0)
+			nl_warn(DHCP_STAGE, "%s: cannot bring the link up: %s", ifs[i].name, strerror(-r));
+	}
+	r = dhcp_run(ifs, (size_t)n, cfg, lease);
+	if (r < 0) {
+		nl_err(DHCP_STAGE, "no lease: %s", strerror(-r));
+		rtnl_close(&nl);
+		return -EIO;
+	}
+	if (apply && (r = net_apply(&nl, lease)) < 0) {
+		rtnl_close(&nl);
+		return -EIO;
+	}
+	rtnl_close(&nl);
+	return 0;
+}
+
 int dhcp_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -73,20 +142,18 @@ int dhcp_main(int argc, char **argv)
 		{ "hostname", required_argument, NULL, 'n' },
 		{ "vendor-class", required_argument, NULL, 'V' },
 		{ "resolve", required_argument, NULL, 'D' },
+		{ "cmdline", required_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct dhcp_ifspec ifs[DHCP_MAX_LINKS];
 	static struct net_lease lease;
 	static char text[8192];
 	struct dhcp_config cfg;
-	struct net_want want;
-	const char *handover = NULL, *resolve = NULL;
+	const char *handover = NULL, *resolve = NULL, *cmdline = NULL;
 	bool apply = false, sethost = false;
-	int iflink = 0, c, r, n, i;
-	struct rtnl nl;
+	int iflink = 0, c, r, n;
 
 	dhcp_config_default(&cfg);
 	optind = 1;
@@ -113,6 +180,7 @@ int dhcp_main(int argc, char **argv)
 			break;
 		case 'V': cfg.vendor_class = optarg; break;
 		case 'D': resolve = optarg; break;
+		case 'C': cmdline = optarg; break;
 		case 'q': log_set_level(NL_ERR); break;
 		case 'v': log_set_level(NL_DEBUG); break;
 		case 'h': dhcp_usage(stdout); return 0;
@@ -125,45 +193,17 @@ checked:
 			return 2;
 		}
 	}
-	if (optind >= argc) {
-		dhcp_usage(stderr);
-		return 2;
-	}
-	net_want_init(&want);
-	for (i = optind; i < argc; i++) {
-		if (strlen(argv[i]) >= IF_NAMESIZE) {
-			fprintf(stderr, "init dhcp: %s: interface name too long\n", argv[i]);
+	if (cmdline) {
+		if (run_cmdline(cmdline, &lease) < 0)
+			return 1;
+	} else {
+		if (optind >= argc) {
+			dhcp_usage(stderr);
 			return 2;
 		}
-		net_want_name(&want, argv[i]);
+		if (run_ifaces(argc - optind, argv + optind, &cfg, apply, iflink, &lease) < 0)
+			return 1;
 	}
-	r = rtnl_open(&nl);
-	if (r < 0) {
-		nl_err(DHCP_STAGE, "cannot open rtnetlink: %s", strerror(-r));
-		return 1;
-	}
-	n = net_find_links(&nl, &want, iflink, ifs, DHCP_MAX_LINKS);
-	if (n < (int)want.nnames) {
-		nl_err(DHCP_STAGE, "interface(s) not found: %s", n < 0 ? strerror(-n) : "some are missing");
-		rtnl_close(&nl);
-		return 1;
-	}
-	for (i = 0; i < n; i++) {
-		r = rtnl_link_up(&nl, ifs[i].index);
-		if (r < 0)
-			nl_warn(DHCP_STAGE, "%s: cannot bring the link up: %s", ifs[i].name, strerror(-r));
-	}
-	r = dhcp_run(ifs, (size_t)n, &cfg, &lease);
-	if (r < 0) {
-		nl_err(DHCP_STAGE, "no lease: %s", strerror(-r));
-		rtnl_close(&nl);
-		return 1;
-	}
-	if (apply && (r = net_apply(&nl, &lease)) < 0) {
-		rtnl_close(&nl);
-		return 1;
-	}
-	rtnl_close(&nl);
 	net_current_lease = lease;
 	net_have_lease = true;
 	n = net_lease_format(&lease, text, sizeof(text));

@@ -375,6 +375,11 @@ static int up_dhcp(struct rtnl *nl, const struct cmdline *cl, const struct ip_sp
 		cfg.carrier_timeout = cl->timeout_carrier;
 	if (sp && sp->hostname[0])
 		cfg.hostname = sp->hostname;
+	/* Wait for a better OFFER only when the root is to come from DHCP
+	 * (root=dhcp, nfsroot without a server, no root= at all). */
+	if (!(cl->root.type == ROOT_DHCP || cl->root.type == ROOT_UNSET ||
+	      (cl->root.type == ROOT_NFS && !cl->root.nfs.server[0])))
+		cfg.select_window_ms = 0;
 	r = dhcp_run(ifs, n, &cfg, out);
 	if (r < 0) {
 		nl_err(DHCP_STAGE, "no DHCP lease on any of %zu interface(s): %s%s", n, strerror(-r),

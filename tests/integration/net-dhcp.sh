@@ -102,6 +102,59 @@ ip -n "$srv" addr add 10.77.0.1/24 dev s0
 ip -n "$srv" link set s0 up
 
 # ---- 1. a full lease, applied, handed over ----
+# ---- 9. net_up() from a kernel command line (--cmdline) ----
+case_static() {
+	local o=$work/static.out
+	if run_client "$cli" "$o" --cmdline "ip=10.78.0.5:10.78.0.1:10.78.0.1:255.255.255.0:node5:c0:off:10.78.0.53 nameserver=10.78.0.54 rd.route=192.168.9.0/24:10.78.0.2"; then
+		[ "$(val SOURCE "$o")" = static ] && [ "$(val ADDR "$o")" = 10.78.0.5 ] && [ "$(val HOSTNAME "$o")" = node5 ] \
+			&& [ "$(val NEXT_SERVER "$o")" = 10.78.0.1 ] && pass "static ip=: lease fields" || fail "static ip=" "$(cat "$o")"
+		ip -n "$cli" -4 addr show c0 | grep -q "inet 10.78.0.5/24 brd 10.78.0.255 scope global c0" &&
+			ip -n "$cli" -4 addr show c0 | grep -q "valid_lft forever" \
+			&& pass "static ip=: address applied, no lifetime" || fail "static ip=: address" "$(ip -n "$cli" -4 addr show c0)"
+		ip -n "$cli" route | grep -q "^default via 10.78.0.1 dev c0" && ip -n "$cli" route | grep -q "^192.168.9.0/24 via 10.78.0.2 dev c0" \
+			&& pass "static ip=: gateway and rd.route=" || fail "static ip=: routes" "$(ip -n "$cli" route)"
+		[ "$(val DNS "$o")" = "10.78.0.54 10.78.0.53" ] && pass "nameserver= before ip= DNS" || fail "nameserver=" "$(val DNS "$o")"
+	else
+		fail "static ip=" "$(tail -3 "$o.err")"
+	fi
+	ip -n "$cli" addr flush dev c0
+	ip -n "$cli" route flush dev c0 2>/dev/null
+}
+
+case_off() {
+	local o=$work/off.out
+	if run_client "$cli" "$o" --cmdline "ip=off rd.neednet" && [ "$(val SOURCE "$o")" = none ] &&
+		! ip -n "$cli" -4 addr show c0 | grep -q inet; then
+		pass "ip=off: no network"
+	else
+		fail "ip=off" "$(cat "$o" "$o.err" | tail -3)"
+	fi
+}
+
+case_select() {
+	local o c2=$tag-cli2
+	ns_add "$c2" && plug "$c2" c1 52:54:00:aa:00:02 && plug "$c2" c2 52:54:00:aa:00:03 \
+		|| { fail "link selection" "cannot run: setup failed"; return; }
+	start_dnsmasq "$srv" s0 sel --dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,1h || { fail select dnsmasq; return; }
+	o=$work/bootif.out
+	run_client "$c2" "$o" --cmdline "ip=dhcp BOOTIF=01-52-54-00-aa-00-03" && [ "$(val IFNAME "$o")" = c2 ] \
+		&& ip -n "$c2" link show c1 | grep -vq "UP" \
+		&& pass "BOOTIF= picks the link by MAC" || fail "BOOTIF=" "IFNAME=$(val IFNAME "$o"): $(tail -2 "$o.err")"
+	o=$work/ifname.out
+	run_client "$c2" "$o" --cmdline "ifname=boot0:52:54:00:aa:00:02 ip=boot0:dhcp" && [ "$(val IFNAME "$o")" = boot0 ] \
+		&& [ "$(val MAC "$o")" = 52:54:00:aa:00:02 ] \
+		&& pass "ifname= renames, ip=<dev>:dhcp uses it" || fail "ifname=" "IFNAME=$(val IFNAME "$o"): $(tail -2 "$o.err")"
+	ip -n "$c2" addr flush dev boot0
+	o=$work/mtu.out
+	run_client "$c2" "$o" --cmdline "ip=boot0:dhcp:1300" && ip -n "$c2" link show boot0 | grep -q "mtu 1300" \
+		&& pass "ip=<dev>:dhcp:<mtu> sets the MTU" || fail "ip=<dev>:dhcp:<mtu>" "$(ip -n "$c2" link show boot0 | head -1)"
+	ip -n "$c2" addr flush dev boot0
+	o=$work/bootdev.out
+	run_client "$c2" "$o" --cmdline "ip=dhcp bootdev=c2" && [ "$(val IFNAME "$o")" = c2 ] \
+		&& pass "bootdev= picks the link" || fail "bootdev=" "IFNAME=$(val IFNAME "$o")"
+	kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
+}
+
 case_full() {
 	local o=$work/full.out h=$work/ho
 	mkdir -p "$h/root/etc"
@@ -296,5 +349,8 @@ case_two
 case_arp
 case_parallel
 case_timeout
+case_static
+case_off
+case_select
 
 [ "$fails" -eq 0 ]
