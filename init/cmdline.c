@@ -125,6 +125,18 @@ static const char *show(char out[64], const char *v)
 	return out;
 }
 
+/* A key as the param of a report: one printable token, at most 48 bytes. */
+static const char *show_key(char out[64], const char *k)
+{
+	char *p;
+
+	show(out, k);
+	for (p = out; *p; p++)
+		if (*p == ' ')
+			*p = '?';
+	return out;
+}
+
 __attribute__((format(printf, 4, 5)))
 static void report(struct pstate *ps, enum cmdline_severity sev, const char *param,
 		   const char *fmt, ...)
@@ -1541,8 +1553,10 @@ static void cmdline_dispatch(struct pstate *ps, const struct cmdline_word *w)
 		return;
 	}
 	if (starts_with(w->key, "netinit."))
-		ERR(ps, show(v, w->key), "unknown netinit parameter (see doc/cmdline.md for the "
+		ERR(ps, show_key(v, w->key), "unknown netinit parameter (see doc/cmdline.md for the "
 		    "netinit.* keys)");
+	else if (starts_with(w->key, "rd.net."))
+		WARN(ps, show_key(v, w->key), "this dracut network setting is not supported; ignored");
 	/* anything else belongs to the kernel or the real init */
 }
 

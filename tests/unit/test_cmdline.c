@@ -464,6 +464,8 @@ static const struct row rows[] = {
 	  "rd.net.timeout.ifup=8 rd.net.dhcp.retry=3", "", "",
 	  { "timeout_iflink=5", "timeout_carrier=6", "timeout_dhcp=7", "timeout_ifup=8",
 	    "dhcp_retry=3" } },
+	{ "rd_net_unsupported_warns", "rd.net.timeout.ipv6dad=5 rd.net.dhcp.vendor-class=x rd.neednet",
+	  "", "rd.net.timeout.ipv6dad rd.net.dhcp.vendor-class", { "neednet=1" } },
 	{ "net_timeouts_bad", "rd.net.timeout.dhcp=-5 rd.net.timeout.ifup=1e3 rd.net.dhcp.retry=x",
 	  "rd.net.timeout.dhcp rd.net.timeout.ifup rd.net.dhcp.retry", "",
 	  { "timeout_dhcp=-1", "timeout_ifup=-1", "dhcp_retry=-1" } },
@@ -607,7 +609,8 @@ static const struct row rows[] = {
 	{ "netinit_unknown", "netinit.mirrors=http://x/ netinit.writeable=none netinit.debug "
 	  "netinit.", "netinit.mirrors netinit.writeable netinit.", "",
 	  { "nmirror=0", "writable=volatile", "debug=1" } },
-	{ "netinit_unknown_ctl_key_sanitized", "netinit.\x1b[2J=1", "netinit.?[2J", "", { "nwords=1" } },
+	{ "netinit_unknown_ctl_key_sanitized", "netinit.\x1b[2J=1 \"netinit.a b\"", "netinit.?[2J netinit.a?b",
+	  "", { "nwords=2" } },
 	{ "netinit_flag_needs_value", "netinit.sha256 netinit.verify", "netinit.sha256 netinit.verify",
 	  "", { "sha256_invalid=0" } },
 
