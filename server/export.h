@@ -200,6 +200,8 @@ int render_nginx(const struct model *m, struct outset *os);
 int render_manifests(const struct model *m, struct outset *os);
 int render_kind(const struct model *m, struct outset *os, enum out_kind k);
 
+/* true once umask(0) is set: files are created with their exact mode. */
+extern bool out_exact_modes;
 /* Write every output whose bytes differ (temp file, server check, rename). */
 int out_commit(struct outset *os);
 /* Print what out_commit() would change; returns the number of changed files. */

@@ -215,6 +215,9 @@ int export_main(int argc, char **argv)
 	cmd = argv[optind++];
 	if (o.root && (!*o.root || !strcmp(o.root, "/")))
 		o.root = NULL;
+	/* Every file and directory is created with an explicit mode. */
+	umask(0);
+	out_exact_modes = true;
 	os.root = o.root;
 	os.dry_run = o.dry_run;
 	os.no_server_check = o.no_check;

@@ -12,6 +12,7 @@
 #include "export.h"
 #include "log.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -173,45 +174,75 @@ static int rm_tree_one(const char *path, const struct stat *st, int type, struct
 	return 0;
 }
 
-/* Build the directory of one new node; 1 = created, 0 = existed. */
-static int nodedir_create(const struct model *m, const struct outset *os, const struct node *n,
-			  const char *base)
+/* What the seed tree of an image holds, looked up once per image. */
+struct seedinfo {
+	const struct image *image;
+	char dirs[16][64];
+	bool has[16];
+	size_t n;
+};
+
+static void seed_lookup(const struct model *m, const struct outset *os, const struct image *im,
+			struct seedinfo *si)
 {
 	const char *dirs = m->site.writable_dirs ? m->site.writable_dirs : "etc,var,tmp";
-	char final[4096], tmp[4096], list[256], *save = NULL, *d;
+	char list[256], *save = NULL, *d;
 	struct stat st;
+
+	memset(si, 0, sizeof(*si));
+	si->image = im;
+	snprintf(list, sizeof(list), "%s", dirs);
+	for (d = strtok_r(list, ",", &save); d && si->n < 16; d = strtok_r(NULL, ",", &save)) {
+		char seed[4200];
+
+		snprintf(si->dirs[si->n], sizeof(si->dirs[0]), "%s", d);
+		if (im->seed && strcmp(d, "tmp")) {
+			snprintf(seed, sizeof(seed), "%s%s/%s", os->root ? os->root : "", im->seed, d);
+			si->has[si->n] = lstat(seed, &st) == 0 && S_ISDIR(st.st_mode);
+		}
+		si->n++;
+	}
+}
+
+/* Build the directory of one new node (the caller knows it does not exist). */
+static int nodedir_create(const struct outset *os, const struct node *n, const char *base,
+			  const struct seedinfo *si)
+{
+	char final[4096], tmp[4096];
+	size_t i;
 	int r = 0;
 
 	if (snprintf(final, sizeof(final), "%s/%s", base, n->name) >= (int)sizeof(final) ||
 	    snprintf(tmp, sizeof(tmp), "%s/.%s.netinit-new", base, n->name) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	if (lstat(final, &st) == 0)
-		return 0; /* exists: the node's own data, never touched */
 	if (os->dry_run) {
 		printf("would create %s%s%s\n", final, n->image->seed ? " seeded from " : "",
 		       n->image->seed ? n->image->seed : "");
 		return 1;
 	}
-	if (lstat(tmp, &st) == 0) /* left by an interrupted run: ours, start again */
+	if (mkdir(tmp, 0755) < 0) {
+		if (errno != EEXIST)
+			return -errno;
+		/* Left by an interrupted run: it is ours, start again. */
 		nftw(tmp, rm_tree_one, 32, FTW_DEPTH | FTW_PHYS);
-	if (mkdir(tmp, 0755) < 0)
-		return -errno;
-	snprintf(list, sizeof(list), "%s", dirs);
-	for (d = strtok_r(list, ",", &save); d && r == 0; d = strtok_r(NULL, ",", &save)) {
+		if (mkdir(tmp, 0755) < 0)
+			return -errno;
+	}
+	for (i = 0; i < si->n && r == 0; i++) {
+		const char *d = si->dirs[i];
+		bool is_tmp = !strcmp(d, "tmp");
 		char sub[4200], seed[4200];
 
 		snprintf(sub, sizeof(sub), "%s/%s", tmp, d);
-		if (n->image->seed && strcmp(d, "tmp")) {
+		if (si->has[i]) {
 			snprintf(seed, sizeof(seed), "%s%s/%s", os->root ? os->root : "", n->image->seed, d);
-			if (lstat(seed, &st) == 0 && S_ISDIR(st.st_mode)) {
-				r = copy_tree(seed, sub);
-				continue;
-			}
+			r = copy_tree(seed, sub);
+			continue;
 		}
-		if (mkdir(sub, strcmp(d, "tmp") ? 0755 : 01777) < 0)
+		if (mkdir(sub, is_tmp ? 01777 : 0755) < 0)
 			r = -errno;
-		else if (!strcmp(d, "tmp"))
-			r = chmod(sub, 01777) < 0 ? -errno : 0; /* umask would drop the sticky bit */
+		else if (is_tmp && !out_exact_modes && chmod(sub, 01777) < 0)
+			r = -errno; /* umask would drop the sticky bit */
 	}
 	if (r == 0 && rename(tmp, final) < 0)
 		r = -errno;
@@ -224,28 +255,73 @@ static int nodedir_create(const struct model *m, const struct outset *os, const 
 	return 1;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of nodes-dir, sorted (one readdir instead of a stat per node). */
+static char **list_dir(const char *dir, size_t *n)
+{
+	char **names = NULL;
+	size_t cap = 0;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		if (*n == cap) {
+			void *p;
+
+			cap = cap ? cap * 2 : 256;
+			p = realloc(names, cap * sizeof(*names));
+			if (!p)
+				break;
+			names = p;
+		}
+		if (!(names[*n] = strdup(de->d_name)))
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(names, *n, sizeof(*names), name_cmp);
+	return names;
+}
+
 int nodedirs_apply(const struct model *m, struct outset *os)
 {
-	char base[4096];
-	size_t i;
+	struct seedinfo si = { 0 };
+	char base[4096], **names;
+	size_t i, nnames;
 	int r, ret = 0;
 	bool made = false;
 
 	snprintf(base, sizeof(base), "%s%s", os->root ? os->root : "", m->site.nodes_dir);
+	names = list_dir(base, &nnames);
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];
+		const char *key = n->name;
 
 		if (n->set.writable != WR_PERSISTENT)
+			continue;
+		/* Exists (any type): the node's own data, never touched. */
+		if (nnames && bsearch(&key, names, nnames, sizeof(*names), name_cmp))
 			continue;
 		if (!os->dry_run && !made) {
 			made = true;
 			r = nodedir_mkdir_p(base);
 			if (r < 0) {
 				nl_err(EXPORT_STAGE, "%s: cannot create: %s", base, strerror(-r));
-				return r;
+				ret = r;
+				break;
 			}
 		}
-		r = nodedir_create(m, os, n, base);
+		if (si.image != n->image)
+			seed_lookup(m, os, n->image, &si);
+		r = nodedir_create(os, n, base, &si);
 		if (r < 0) {
 			nl_err(EXPORT_STAGE, "%s:%u: node %s: cannot create %s/%s: %s", n->loc.file, n->loc.line,
 			       n->name, base, n->name, strerror(-r));
@@ -254,5 +330,8 @@ int nodedirs_apply(const struct model *m, struct outset *os)
 			os->created_dirs++;
 		}
 	}
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
 	return ret;
 }

@@ -152,17 +152,26 @@ static int mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
+/* The per-node files share a few directories: remember the last one made. */
+static char last_parent[4096];
+
 static int mkdir_parent(const char *path)
 {
 	char dir[4096];
 	char *slash;
+	int r;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (!slash || slash == dir)
 		return 0;
 	*slash = '\0';
-	return mkdir_p(dir, 0755);
+	if (strcmp(dir, last_parent) == 0)
+		return 0;
+	r = mkdir_p(dir, 0755);
+	if (r == 0)
+		snprintf(last_parent, sizeof(last_parent), "%s", dir);
+	return r;
 }
 
 /* 1 = the file holds exactly these bytes, 0 = differs or missing. */
@@ -170,7 +179,7 @@ static int same_content(const char *path, const struct buf *b, unsigned mode)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
-	char chunk[65536];
+	char small[8192], *cmp = small;
 	size_t off = 0;
 	int same = 0;
 
@@ -179,20 +188,21 @@ static int same_content(const char *path, const struct buf *b, unsigned mode)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != b->len ||
 	    (st.st_mode & 07777) != mode)
 		goto out;
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+	if (b->len > sizeof(small) && !(cmp = malloc(b->len)))
+		goto out;
+	/* The size is known: read exactly that much, no read to EOF. */
+	while (off < b->len) {
+		ssize_t n = read(fd, cmp + off, b->len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0)
+		if (n <= 0)
 			break;
-		if (off + (size_t)n > b->len || memcmp(chunk, b->p + off, (size_t)n))
-			goto out;
 		off += (size_t)n;
 	}
-	same = off == b->len;
+	same = off == b->len && memcmp(cmp, b->p ? b->p : "", b->len) == 0;
+	if (cmp != small)
+		free(cmp);
 out:
 	close(fd);
 	return same;
@@ -213,21 +223,31 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* Temp file next to path, holding b; its name is returned in tmp. */
+/* Set by export_main() after umask(0): open() gives the exact mode, no fchmod. */
+bool out_exact_modes;
+
+/* Temp file next to path, holding b; its name is returned in tmp.  The name
+ * is ours alone (pid and a counter, O_EXCL), in the target's directory so
+ * the rename is atomic. */
 static int write_temp(const char *path, const struct buf *b, unsigned mode, bool sync,
 		      char *tmp, size_t tmplen)
 {
+	static unsigned seq;
 	const char *slash = strrchr(path, '/');
-	int fd, r;
+	int fd, r, tries;
 
-	if (snprintf(tmp, tmplen, "%.*s.%s.netinit-XXXXXX", slash ? (int)(slash - path + 1) : 0, path,
-		     slash ? slash + 1 : path) >= (int)tmplen)
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
+	for (tries = 0;; tries++) {
+		if (snprintf(tmp, tmplen, "%.*s.%s.netinit-%d-%u", slash ? (int)(slash - path + 1) : 0, path,
+			     slash ? slash + 1 : path, (int)getpid(), seq++) >= (int)tmplen)
+			return -ENAMETOOLONG;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (fd >= 0)
+			break;
+		if (errno != EEXIST || tries > 100)
+			return -errno;
+	}
 	r = write_all(fd, b->p ? b->p : "", b->len);
-	if (r == 0 && fchmod(fd, mode) < 0)
+	if (r == 0 && !out_exact_modes && fchmod(fd, mode) < 0)
 		r = -errno;
 	if (r == 0 && sync && fsync(fd) < 0)
 		r = -errno;
@@ -378,6 +398,80 @@ int out_server_check(const struct outset *os, enum out_check chk, const char *fi
 }
 
 /* ---- commit ---- */
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in one directory, sorted: the per-node files of a directory we
+ * own are looked up here instead of one failing open() each. */
+static struct {
+	char dir[4096];
+	char **names;
+	size_t n;
+	bool valid;
+} listing;
+
+static void listing_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < listing.n; i++)
+		free(listing.names[i]);
+	free(listing.names);
+	memset(&listing, 0, sizeof(listing));
+}
+
+static void listing_load(const char *dir)
+{
+	size_t cap = 0;
+	DIR *d;
+	struct dirent *de;
+
+	listing_free();
+	snprintf(listing.dir, sizeof(listing.dir), "%s", dir);
+	listing.valid = true;
+	d = opendir(dir);
+	if (!d)
+		return; /* missing: nothing exists in it */
+	while ((de = readdir(d))) {
+		if (listing.n == cap) {
+			cap = cap ? cap * 2 : 256;
+			void *p = realloc(listing.names, cap * sizeof(char *));
+			if (!p) {
+				listing.valid = false;
+				break;
+			}
+			listing.names = p;
+		}
+		if (!(listing.names[listing.n] = strdup(de->d_name))) {
+			listing.valid = false;
+			break;
+		}
+		listing.n++;
+	}
+	closedir(d);
+	if (listing.n)
+		qsort(listing.names, listing.n, sizeof(char *), str_cmp);
+}
+
+/* false only when the file surely does not exist. */
+static bool may_exist(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096], *base;
+
+	if (!slash)
+		return true;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (!listing.valid || strcmp(dir, listing.dir))
+		listing_load(dir);
+	if (!listing.valid)
+		return true;
+	base = (char *)slash + 1;
+	return listing.n && bsearch(&base, listing.names, listing.n, sizeof(char *), str_cmp);
+}
+
 static int commit_one(struct outset *os, struct output *o, bool *changed)
 {
 	char path[4096], tmp[4200];
@@ -387,7 +481,7 @@ static int commit_one(struct outset *os, struct output *o, bool *changed)
 	if (o->data.oom)
 		return -ENOMEM;
 	full_path(os, o->path, path, sizeof(path));
-	if (same_content(path, &o->data, o->mode))
+	if ((!o->is_dir_owned || may_exist(path)) && same_content(path, &o->data, o->mode))
 		return 0;
 	*changed = true;
 	if (os->dry_run)
@@ -423,11 +517,6 @@ static int commit_one(struct outset *os, struct output *o, bool *changed)
 	if (os->verbose)
 		nl_info(EXPORT_STAGE, "wrote %s", path);
 	return 0;
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Does the file start with our mark (in its first lines)? */
@@ -548,6 +637,7 @@ int out_commit(struct outset *os)
 			os->unchanged++;
 		}
 	}
+	listing_free();
 	q = sweep_owned(os, !os->dry_run, &removed);
 	r = r < 0 ? r : q;
 	os->changed += removed;
