@@ -31,6 +31,7 @@ name = n%d
 count = 3
 ip = 10.0.0.11
 mac-start = 52:54:00:00:00:01
+image = img
 EOC
 ex() { "$BIN" -c "$cfg" -r "$root" "$@"; }
 snap() { (cd "$root" && find . -printf '%p %T@ %s %m\n' | LC_ALL=C sort | md5sum); }
@@ -79,6 +80,58 @@ s2=$(snap)
 [ $rc = 1 ] && [ "$s1" = "$s2" ] && grep -q "20-bad.conf:2: node bad: MAC 52:54:00:00:00:01 is already used by node n1 at $cfg/nodes.d/10-n.conf:5" <<<"$out" \
 	&& pass "bad drop-in: error names both places, nothing written" || failc "bad drop-in" "rc=$rc $out"
 rm "$cfg/nodes.d/20-bad.conf"
+
+# signed manifests: keygen, render, verified by openssl (an independent ed25519)
+mkdir -p "$root/srv/netinit/images/live"
+head -c 100000 /dev/urandom > "$root/srv/netinit/images/live/live.squashfs"
+cat >> "$cfg/netinit.conf" <<'EOC'
+[site]
+public-key = keys/image.pub
+secret-key = keys/image.key
+[image live]
+file = live/live.squashfs
+version = 7
+EOC
+printf '[override n1]\nimage = live\n' > "$cfg/nodes.d/50-live.conf"
+ex keygen > "$tmp/keygen.out" 2>&1 && [ "$(stat -c %a "$cfg/keys/image.key")" = 600 ] \
+	&& pass "keygen: secret key mode 0600" || failc "keygen" "$(cat "$tmp/keygen.out")"
+ex keygen > /dev/null 2>&1 && failc "keygen refuses to overwrite" "it overwrote" || pass "keygen refuses to overwrite"
+ex -q render manifests || failc "render manifests" "exit $?"
+mf=$root/srv/netinit/images/live/live.squashfs.manifest
+verify() { # manifest pubkey-file image-file
+	local sig b64pk
+	head -n -1 "$1" > "$tmp/signed"
+	sig=$(tail -n 1 "$1" | awk '{print $4}')
+	echo "$sig" | base64 -d > "$tmp/sig"
+	b64pk=$(awk '{print $2}' "$2")
+	{ printf '\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00'; echo "$b64pk" | base64 -d; } > "$tmp/pub.der"
+	openssl pkeyutl -verify -pubin -inkey "$tmp/pub.der" -keyform DER -rawin -in "$tmp/signed" -sigfile "$tmp/sig" > /dev/null 2>&1 &&
+		grep -qx "sha256 $(sha256sum "$3" | cut -d' ' -f1)" "$1" && grep -qx "size $(stat -c %s "$3")" "$1"
+}
+if [ -f "$mf" ] && head -n 1 "$mf" | grep -qx 'netinit-manifest 1' && grep -qx 'name live' "$mf" && grep -qx 'version 7' "$mf" \
+	&& verify "$mf" "$cfg/keys/image.pub" "$root/srv/netinit/images/live/live.squashfs"; then
+	pass "manifest signed, openssl verifies it, sha256 and size match"
+else
+	failc "manifest signed and verifiable" "$(cat "$mf" 2>&1)"
+fi
+if [ -x build/netinit-sign ]; then
+	build/netinit-sign verify "$root/srv/netinit/images/live/live.squashfs" --key "$cfg/keys/image.pub" > "$tmp/v.out" 2>&1 \
+		&& pass "netinit-sign verify accepts the manifest" || failc "netinit-sign verify accepts the manifest" "$(cat "$tmp/v.out")"
+fi
+grep -q 'root=http://10.0.0.1/netinit/images/live/live.squashfs' "$root/srv/tftp/pxelinux.cfg/01-52-54-00-00-00-01" 2>/dev/null \
+	|| ex -q render pxelinux
+grep -q 'root=http://10.0.0.1/netinit/images/live/live.squashfs' "$root/srv/tftp/pxelinux.cfg/01-52-54-00-00-00-01" \
+	&& pass "node on the http image boots root=<url>" || failc "node on the http image boots root=<url>" "no root= URL"
+m1=$(stat -c %Y.%i "$mf")
+sleep 1.1; ex -q render manifests
+[ -f "$mf" ] && [ "$(stat -c %Y.%i "$mf")" = "$m1" ] && pass "manifest not rewritten when the image is unchanged" || failc "manifest kept" "rewritten"
+head -c 5000 /dev/urandom >> "$root/srv/netinit/images/live/live.squashfs"
+ex -q render manifests
+verify "$mf" "$cfg/keys/image.pub" "$root/srv/netinit/images/live/live.squashfs" \
+	&& pass "changed image: manifest re-signed" || failc "changed image: manifest re-signed" "stale manifest"
+sed -i 's/^version = 7/version = 8/' "$cfg/netinit.conf"
+ex -q sign live && grep -qx 'version 8' "$mf" && verify "$mf" "$cfg/keys/image.pub" "$root/srv/netinit/images/live/live.squashfs" \
+	&& pass "sign: new version re-signed" || failc "sign: new version" "$(cat "$mf")"
 
 # list
 out=$(ex list)
