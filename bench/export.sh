@@ -14,7 +14,8 @@
 # + kea-dhcp4 -t on the rendered files.
 set -eu
 cd "$(dirname "$0")/.."
-BIN=$PWD/${NETINIT_EXPORT:-build/netinit-export}
+BIN=${NETINIT_EXPORT:-${BUILD:-build}/netinit-export}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 [ -x "$BIN" ] || make -s build/netinit-export
 sizes=${*:-1000 10000 50000}
 tmp=$(mktemp -d "${BENCH_TMP:-/tmp}/netinit-bench-export.XXXXXX")

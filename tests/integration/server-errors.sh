@@ -5,7 +5,8 @@
 # must be 1 and nothing may be written.
 set -u
 cd "$(dirname "$0")/../.."
-BIN=$PWD/${NETINIT_EXPORT:-build/netinit-export}
+BIN=${NETINIT_EXPORT:-${BUILD:-build}/netinit-export}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 fail=0
 if [ ! -x "$BIN" ]; then
 	echo "FAIL: server-errors: cannot run: $BIN not built"

@@ -8,7 +8,8 @@
 # Mounting is left to the VM tests: this machine's kernel has no NFS client.
 set -u
 cd "$(dirname "$0")/../.."
-BIN=$PWD/${NETINIT_EXPORT:-build/netinit-export}
+BIN=${NETINIT_EXPORT:-${BUILD:-build}/netinit-export}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 fail=0
 pass() { echo "PASS: $1"; }
 failc() { echo "FAIL: $1: $2"; fail=1; }
@@ -40,7 +41,7 @@ mkdir -p "$tmp/etc/nodes.d" "$tmp/images/bookworm/etc" "$tmp/out"
 echo "bookworm" > "$tmp/images/bookworm/etc/hostname"
 cat > "$tmp/etc/netinit.conf" <<EOC
 [site]
-server = 127.0.0.1
+server = 127.0.0.254
 network = 127.0.0.0/8
 images-dir = $tmp/images
 nodes-dir = $tmp/nodes

@@ -13,7 +13,8 @@
 # expected files from the current output (review the git diff!).
 set -u
 cd "$(dirname "$0")/../.."
-BIN=${NETINIT_EXPORT:-build/netinit-export}
+BIN=${NETINIT_EXPORT:-${BUILD:-build}/netinit-export}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 fail=0
 pass() { echo "PASS: $1"; }
 failc() { echo "FAIL: $1: $2"; fail=1; }
@@ -42,7 +43,7 @@ for case in tests/server/*/; do
 	(cd "$case" && cp -a . "$tmp/$name.src")
 	chmod 600 "$tmp/$name.src"/in/keys/*.key 2>/dev/null
 	# Relative paths in the drop-ins (keys) resolve from the case directory.
-	if ! (cd "$tmp/$name.src" && "$OLDPWD/$BIN" -q $opts -r "$out" render $args) > "$tmp/$name.log" 2>&1; then
+	if ! (cd "$tmp/$name.src" && "$BIN" -q $opts -r "$out" render $args) > "$tmp/$name.log" 2>&1; then
 		failc "golden $name render" "$(tail -n 5 "$tmp/$name.log")"
 		continue
 	fi
@@ -83,14 +84,14 @@ for case in tests/server/*/; do
 	fi
 	# Idempotent: a second render changes nothing (not even an mtime).
 	before=$(cd "$out" && find . -printf '%p %T@ %m\n' | LC_ALL=C sort | md5sum)
-	(cd "$tmp/$name.src" && "$OLDPWD/$BIN" $opts -r "$out" render $args) > "$tmp/$name.log2" 2>&1
+	(cd "$tmp/$name.src" && "$BIN" $opts -r "$out" render $args) > "$tmp/$name.log2" 2>&1
 	after=$(cd "$out" && find . -printf '%p %T@ %m\n' | LC_ALL=C sort | md5sum)
 	if [ "$before" = "$after" ] && grep -q ' 0 files changed' "$tmp/$name.log2"; then
 		pass "golden $name idempotent"
 	else
 		failc "golden $name idempotent" "second render changed something: $(tail -n 2 "$tmp/$name.log2")"
 	fi
-	if (cd "$tmp/$name.src" && "$OLDPWD/$BIN" $opts -r "$out" diff $args) > "$tmp/$name.diff" 2>&1; then
+	if (cd "$tmp/$name.src" && "$BIN" $opts -r "$out" diff $args) > "$tmp/$name.diff" 2>&1; then
 		pass "golden $name diff-empty"
 	else
 		failc "golden $name diff-empty" "$(head -n 5 "$tmp/$name.diff")"

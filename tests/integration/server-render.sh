@@ -7,7 +7,8 @@
 #   in a drop-in leaves every output as it was.
 set -u
 cd "$(dirname "$0")/../.."
-BIN=$PWD/${NETINIT_EXPORT:-build/netinit-export}
+BIN=${NETINIT_EXPORT:-${BUILD:-build}/netinit-export}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 fail=0
 pass() { echo "PASS: $1"; }
 failc() { echo "FAIL: $1: $2"; fail=1; }
