@@ -182,6 +182,7 @@ struct outset {
 	const char *root;          /* --root prefix, "" for none */
 	bool dry_run, no_server_check, verbose;
 	const struct model *m;     /* for the checkers' wrapper configs */
+	unsigned kinds;            /* bit per enum out_kind rendered into this set */
 	unsigned changed, unchanged, created_dirs;
 };
 

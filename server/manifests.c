@@ -188,6 +188,7 @@ int manifest_sign_cmd(const struct model *m, struct outset *os, int argc, char *
 	}
 	sign_only = argc ? (const char *const *)argv : NULL;
 	sign_nonly = argc;
+	os->kinds |= 1u << OUT_MANIFESTS;
 	r = render_manifests(m, os);
 	sign_only = NULL;
 	if (r == 0)

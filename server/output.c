@@ -602,11 +602,13 @@ static int sweep_owned(struct outset *os, bool apply, unsigned *removed)
 	const struct site *s = &os->m->site;
 	int r = 0, q;
 
-	if (s->outputs & (1u << OUT_PXELINUX)) {
+	/* Only the kinds rendered in this run: "render dnsmasq" has no
+	 * pxelinux outputs, and that must not read as "no node needs any". */
+	if (os->kinds & (1u << OUT_PXELINUX)) {
 		q = sweep_dir(os, s->out_path[OUT_PXELINUX], OUT_PXELINUX, apply, removed);
 		r = r < 0 ? r : q;
 	}
-	if (s->outputs & (1u << OUT_IPXE)) {
+	if (os->kinds & (1u << OUT_IPXE)) {
 		q = sweep_dir(os, s->out_path[OUT_IPXE], OUT_IPXE, apply, removed);
 		r = r < 0 ? r : q;
 	}

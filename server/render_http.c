@@ -59,6 +59,7 @@ int render_nginx(const struct model *m, struct outset *os)
 
 int render_kind(const struct model *m, struct outset *os, enum out_kind k)
 {
+	os->kinds |= 1u << k;
 	switch (k) {
 	case OUT_DHCPD: return render_dhcpd(m, os);
 	case OUT_DNSMASQ: return render_dnsmasq(m, os);

@@ -64,6 +64,9 @@ sed -i 's/count = 3/count = 2/' "$cfg/nodes.d/10-n.conf"
 ex diff -u > "$tmp/diff.out" 2>&1; rc=$?
 [ $rc = 1 ] && grep -q "^remove $root/srv/tftp/pxelinux.cfg/01-52-54-00-00-00-03" "$tmp/diff.out" && grep -q '^-dhcp-host=52:54:00:00:00:03' "$tmp/diff.out" \
 	&& pass "diff -u shows the removed node" || failc "diff -u shows the removed node" "rc=$rc $(head -20 "$tmp/diff.out")"
+ex -q render dnsmasq
+[ -e "$root/srv/tftp/pxelinux.cfg/01-52-54-00-00-00-03" ] && [ -e "$root/srv/tftp/pxelinux.cfg/01-52-54-00-00-00-01" ] \
+	&& pass "render of one kind leaves the other kinds' files alone" || failc "render of one kind" "pxelinux files removed by render dnsmasq"
 ex -q render
 [ ! -e "$root/srv/tftp/pxelinux.cfg/01-52-54-00-00-00-03" ] && [ ! -e "$root/srv/tftp/ipxe/52-54-00-00-00-03.ipxe" ] \
 	&& pass "removed node's boot files removed" || failc "removed node's boot files removed" "still there"
