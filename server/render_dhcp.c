@@ -9,6 +9,7 @@
  * would read as syntax, so a validator bug cannot become a config injection.
  */
 #include "export.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -134,8 +135,11 @@ int render_dnsmasq(const struct model *m, struct outset *os)
 			break;
 		intern(boot, &nboot, m->nodes[i].set.bootfile);
 	}
-	if (nboot == sizeof(boot) / sizeof(*boot))
+	if (nboot == sizeof(boot) / sizeof(*boot)) {
+		nl_err(EXPORT_STAGE, "dnsmasq: more than %zu different boot files; use fewer bootfile = values",
+		       sizeof(boot) / sizeof(*boot) - 1);
 		return -E2BIG;
+	}
 	for (i = 0; i < nboot; i++) {
 		if (!dnsmasq_ok(boot[i]))
 			return -EINVAL;

@@ -148,8 +148,9 @@ int render_ganesha(const struct model *m, struct outset *os)
 		}
 		used[im->export_id] = 1;
 		ganesha_export(b, im->export_id, im->path, "RO");
-		image_clients(m, im, b, "\t\tClients = ", ";\n", "");
-		buf_puts(b, "\t}\n}\n");
+		buf_puts(b, "\t\tClients = ");
+		image_clients(m, im, b, "", "", ", ");
+		buf_puts(b, ";\n\t}\n}\n");
 	}
 	for (i = 0; i < m->nnodes && r == 0; i++) {
 		const struct node *n = &m->nodes[i];

@@ -6,6 +6,7 @@
 #     127.0.0.1), and not n2's: ganesha lists to a client only the exports it
 #     may mount, and n2's directory is read-write to 127.0.0.2 only.
 # Mounting is left to the VM tests: this machine's kernel has no NFS client.
+# No network =: the image export lists its clients ("Clients = a, b;").
 set -u
 cd "$(dirname "$0")/../.."
 BIN=${NETINIT_EXPORT:-${BUILD:-build}/netinit-export}
@@ -42,7 +43,6 @@ echo "bookworm" > "$tmp/images/bookworm/etc/hostname"
 cat > "$tmp/etc/netinit.conf" <<EOC
 [site]
 server = 127.0.0.254
-network = 127.0.0.0/8
 images-dir = $tmp/images
 nodes-dir = $tmp/nodes
 outputs = ganesha nodedirs
