@@ -40,7 +40,6 @@ enum dstate {
 
 struct dlink {
 	struct dhcp_ifspec spec;
-	int fd, arp_fd;
 	enum dstate st;
 	uint32_t xid;
 	unsigned attempt;
@@ -51,8 +50,12 @@ struct dlink {
 	struct net_lease offer;  /* the OFFER chosen, then the ACK */
 };
 
+/* One packet socket for DHCP and one for ARP serve all links (frames are
+ * told apart by sll_ifindex): closing an AF_PACKET socket waits for an RCU
+ * grace period, and 16 of them would cost more than the DHCP exchange. */
 struct dctx {
 	const struct dhcp_config *cfg;
+	int fd, arp_fd;
 	struct dlink l[DHCP_MAX_LINKS];
 	size_t n;
 	struct dhcp_client_id id;
@@ -152,7 +155,7 @@ static int send_msg(struct dctx *c, struct dlink *l, enum dhcp_msg_type type,
 	len = dhcp_build(frame, sizeof(frame), type, l->xid, secs_since(l), &id, req, server, none);
 	if (len < 0)
 		return len;
-	r = send_frame(l->fd, l->spec.index, ETH_P_IP, frame, (size_t)len);
+	r = send_frame(c->fd, l->spec.index, ETH_P_IP, frame, (size_t)len);
 	if (r < 0)
 		nl_warn(DHCP_STAGE, "%s: sending DHCP%s failed: %s", l->spec.name, names[type], strerror(-r));
 	else
@@ -171,10 +174,6 @@ static void new_xid(struct dlink *l)
 /* INIT: a new transaction, DISCOVER now (RFC 2131 §4.4.1). */
 static void to_init(struct dctx *c, struct dlink *l, int64_t now)
 {
-	if (l->arp_fd >= 0) {
-		close(l->arp_fd);
-		l->arp_fd = -1;
-	}
 	new_xid(l);
 	l->attempt = 0;
 	l->have_offer = false;
@@ -210,7 +209,7 @@ static void to_requesting(struct dctx *c, struct dlink *l, int64_t now)
 	l->next_ms = now + dhcp_backoff_ms(0, net_random(l->xid));
 }
 
-static void arp_send_probe(struct dlink *l)
+static void arp_send_probe(struct dctx *c, struct dlink *l)
 {
 	uint8_t p[28];
 
@@ -223,7 +222,7 @@ static void arp_send_probe(struct dlink *l)
 	memset(p + 14, 0, 4);
 	memset(p + 18, 0, 6);
 	memcpy(p + 24, &l->offer.addr.s_addr, 4);
-	send_frame(l->arp_fd, l->spec.index, ETH_P_ARP, p, sizeof(p));
+	send_frame(c->arp_fd, l->spec.index, ETH_P_ARP, p, sizeof(p));
 	l->probes++;
 }
 
@@ -231,18 +230,16 @@ static void arp_send_probe(struct dlink *l)
  * §2.2 and §3.1 step 5, RFC 5227 probes with a boot-sized wait). */
 static void to_probing(struct dctx *c, struct dlink *l, int64_t now)
 {
-	int fd;
-
-	if (c->cfg->arp_probe_ms <= 0 ||
-	    (fd = packet_socket(l->spec.index, ETH_P_ARP, false)) < 0) {
+	if (c->cfg->arp_probe_ms > 0 && c->arp_fd < 0)
+		c->arp_fd = packet_socket(0, ETH_P_ARP, false);
+	if (c->cfg->arp_probe_ms <= 0 || c->arp_fd < 0) {
 		l->st = D_BOUND;
 		return;
 	}
-	l->arp_fd = fd;
 	l->st = D_PROBING;
 	l->probes = 0;
 	l->probe_end = now + c->cfg->arp_probe_ms;
-	arp_send_probe(l);
+	arp_send_probe(c, l);
 	l->next_ms = now + c->cfg->arp_probe_ms / 2;
 }
 
@@ -279,12 +276,10 @@ static void on_timer(struct dctx *c, struct dlink *l, int64_t now)
 		return;
 	case D_PROBING:
 		if (now >= l->probe_end) {
-			close(l->arp_fd);
-			l->arp_fd = -1;
 			l->st = D_BOUND;
 			return;
 		}
-		arp_send_probe(l);
+		arp_send_probe(c, l);
 		l->next_ms = l->probe_end;
 		return;
 	case D_DECLINED:
@@ -388,24 +383,40 @@ static void on_nak(struct dctx *c, struct dlink *l, const struct dhcp_msg *m, in
 	to_init(c, l, now);
 }
 
-static void on_packet(struct dctx *c, struct dlink *l, int64_t now)
+static struct dlink *link_by_index(struct dctx *c, int index)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->l[i].spec.index == index)
+			return &c->l[i];
+	return NULL;
+}
+
+/* One frame from the DHCP socket.  Returns false when the queue is empty. */
+static bool on_packet(struct dctx *c, int64_t now)
 {
 	uint8_t buf[2048];
 	char cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	struct sockaddr_ll from;
 	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+			     .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	struct dhcp_msg m;
+	struct dlink *l;
 	bool unchecked = false;
 	ssize_t n;
 	int type;
 
-	n = recvmsg(l->fd, &mh, MSG_DONTWAIT);
-	if (n <= 0)
-		return;
-	if (mh.msg_flags & MSG_TRUNC)
-		return;
+	n = recvmsg(c->fd, &mh, MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EINTR;
+	if ((mh.msg_flags & MSG_TRUNC) || from.sll_pkttype == PACKET_OUTGOING)
+		return true;
+	l = link_by_index(c, from.sll_ifindex);
+	if (!l)
+		return true; /* a link we do not run DHCP on */
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
 		if (cm->cmsg_level == SOL_PACKET && cm->cmsg_type == PACKET_AUXDATA) {
 			struct tpacket_auxdata aux;
@@ -415,12 +426,12 @@ static void on_packet(struct dctx *c, struct dlink *l, int64_t now)
 		}
 	}
 	if (dhcp_frame_parse(buf, (size_t)n, unchecked, &m) < 0)
-		return;
+		return true;
 	if (!dhcp_msg_is_ours(&m, l->xid, l->spec.mac))
-		return;
+		return true;
 	type = dhcp_msg_type(&m);
 	if (type < 0)
-		return;
+		return true;
 	switch (l->st) {
 	case D_SELECTING:
 		if (type == DHCPOFFER)
@@ -436,49 +447,47 @@ static void on_packet(struct dctx *c, struct dlink *l, int64_t now)
 	default:
 		break;
 	}
+	return true;
 }
 
-static void on_arp(struct dctx *c, struct dlink *l, int64_t now)
+static bool on_arp(struct dctx *c, int64_t now)
 {
 	uint8_t p[64];
-	ssize_t n = recv(l->arp_fd, p, sizeof(p), MSG_DONTWAIT);
+	struct sockaddr_ll from;
+	socklen_t fl = sizeof(from);
+	ssize_t n = recvfrom(c->arp_fd, p, sizeof(p), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 	char a[INET_ADDRSTRLEN], mac[24];
+	struct dlink *l;
 	bool conflict;
 
-	if (n < 28 || l->st != D_PROBING)
-		return;
+	if (n < 0)
+		return errno == EINTR;
+	l = link_by_index(c, from.sll_ifindex);
+	if (n < 28 || !l || l->st != D_PROBING || from.sll_pkttype == PACKET_OUTGOING)
+		return true;
 	if (p[0] != 0 || p[1] != 1 || p[2] != 8 || p[3] != 0 || p[4] != 6 || p[5] != 4)
-		return;
+		return true;
 	if (memcmp(p + 8, l->spec.mac, 6) == 0)
-		return; /* our own probe */
+		return true; /* our own probe */
 	/* RFC 5227 §2.1.1: someone uses the address (sender IP = ours), or
 	 * probes for it at the same time (sender 0, target = ours). */
 	conflict = memcmp(p + 14, &l->offer.addr.s_addr, 4) == 0 ||
 		   (p[7] == 1 && dhcp_be32(p + 14) == 0 && memcmp(p + 24, &l->offer.addr.s_addr, 4) == 0);
 	if (!conflict)
-		return;
+		return true;
 	net_format_mac(p + 8, mac, sizeof(mac));
 	nl_warn(DHCP_STAGE, "%s: %s is already in use by %s: sending DHCPDECLINE, retrying in %d s",
 		l->spec.name, net_ntoa(l->offer.addr, a), mac, DHCP_DECLINE_WAIT_MS / 1000);
 	send_msg(c, l, DHCPDECLINE, l->offer.addr, l->offer.server_id);
-	close(l->arp_fd);
-	l->arp_fd = -1;
 	l->st = D_DECLINED;
 	l->next_ms = now + DHCP_DECLINE_WAIT_MS;
+	return true;
 }
 
 /* ---- the loop ---- */
 
 static void link_start(struct dctx *c, struct dlink *l, int64_t now)
 {
-	int fd = packet_socket(l->spec.index, ETH_P_IP, true);
-
-	if (fd < 0) {
-		nl_err(DHCP_STAGE, "%s: cannot open a packet socket: %s", l->spec.name, strerror(-fd));
-		l->st = D_DEAD;
-		return;
-	}
-	l->fd = fd;
 	if (c->cfg->request.s_addr)
 		to_reboot(c, l, now);
 	else
@@ -510,14 +519,11 @@ static void poll_carrier(struct dctx *c, struct rtnl *nl, int64_t now, int64_t c
 
 static void close_all(struct dctx *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->n; i++) {
-		if (c->l[i].fd >= 0)
-			close(c->l[i].fd);
-		if (c->l[i].arp_fd >= 0)
-			close(c->l[i].arp_fd);
-	}
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->arp_fd >= 0)
+		close(c->arp_fd);
+	c->fd = c->arp_fd = -1;
 }
 
 static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
@@ -530,10 +536,10 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 	size_t i;
 
 	for (;;) {
-		struct pollfd pfd[2 * DHCP_MAX_LINKS];
-		struct dlink *owner[2 * DHCP_MAX_LINKS];
+		struct pollfd pfd[2];
 		int64_t wake = cycle_end;
 		size_t np = 0, waiting = 0, alive = 0;
+		int k;
 		int r;
 
 		now = net_now_ms();
@@ -563,14 +569,12 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 			}
 			if (l->next_ms < wake)
 				wake = l->next_ms;
-			pfd[np].fd = l->fd;
-			pfd[np].events = POLLIN;
-			owner[np++] = l;
-			if (l->arp_fd >= 0) {
-				pfd[np].fd = l->arp_fd;
-				pfd[np].events = POLLIN;
-				owner[np++] = l;
-			}
+		}
+		pfd[np].fd = c->fd;
+		pfd[np++].events = POLLIN;
+		if (c->arp_fd >= 0) {
+			pfd[np].fd = c->arp_fd;
+			pfd[np++].events = POLLIN;
 		}
 		if (alive == 0)
 			return -ENOLINK;
@@ -592,14 +596,13 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		now = net_now_ms();
-		for (i = 0; r > 0 && i < np; i++) {
-			if (!(pfd[i].revents & (POLLIN | POLLERR)))
-				continue;
-			if (pfd[i].fd == owner[i]->fd)
-				on_packet(c, owner[i], now);
-			else if (pfd[i].fd == owner[i]->arp_fd)
-				on_arp(c, owner[i], now);
-		}
+		/* Drain what is queued (bounded: a flood cannot starve the timers). */
+		if (r > 0 && (pfd[0].revents & (POLLIN | POLLERR)))
+			for (k = 0; k < 64 && on_packet(c, now); k++)
+				;
+		if (r > 0 && np > 1 && (pfd[1].revents & (POLLIN | POLLERR)))
+			for (k = 0; k < 64 && on_arp(c, now); k++)
+				;
 	}
 }
 
@@ -622,8 +625,13 @@ int dhcp_run(const struct dhcp_ifspec *ifs, size_t n, const struct dhcp_config *
 	c.id.hostname = cfg->hostname;
 	for (i = 0; i < n; i++) {
 		c.l[i].spec = ifs[i];
-		c.l[i].fd = c.l[i].arp_fd = -1;
 		c.l[i].st = D_WAIT_CARRIER;
+	}
+	c.arp_fd = -1;
+	c.fd = packet_socket(0, ETH_P_IP, true);
+	if (c.fd < 0) {
+		nl_err(DHCP_STAGE, "cannot open a packet socket: %s", strerror(-c.fd));
+		return c.fd;
 	}
 	if (rtnl_open(&nl) < 0)
 		nl.fd = -1; /* carrier unknown: start at once */

@@ -16,7 +16,7 @@
 #define DHCP_DEFAULT_CYCLES 1        /* rd.net.dhcp.retry */
 #define DHCP_DEFAULT_CARRIER 10      /* rd.net.timeout.carrier */
 #define DHCP_SELECT_WINDOW_MS 300    /* wait for an OFFER with boot info */
-#define DHCP_ARP_PROBE_MS 300        /* ARP conflict check of the ACKed address */
+#define DHCP_ARP_PROBE_MS 200        /* ARP conflict check of the ACKed address */
 #define DHCP_DECLINE_WAIT_MS 10000   /* RFC 2131 §3.1 step 5 */
 #define DHCP_MAX_LINKS 32
 

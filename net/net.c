@@ -64,9 +64,12 @@ static void want_from_cmdline(const struct cmdline *cl, struct net_want *w)
 	size_t i;
 
 	net_want_init(w);
-	for (i = 0; i < cl->nip; i++)
+	for (i = 0; i < cl->nip; i++) {
 		if (cl->ip[i].method != IP_METHOD_OFF)
 			net_want_name(w, cl->ip[i].device);
+		else if (cl->ip[i].device[0] && w->noff < NET_WANT_MAX)
+			memcpy(w->off[w->noff++], cl->ip[i].device, IF_NAMESIZE);
+	}
 	if (bootdev)
 		net_want_name(w, bootdev);
 	for (i = 0; i < cl->nifname; i++)
@@ -79,6 +82,9 @@ static bool link_wanted(const struct net_want *w, const struct rtnl_link *l)
 {
 	size_t i;
 
+	for (i = 0; i < w->noff; i++)
+		if (strcmp(w->off[i], l->name) == 0)
+			return false;
 	if (w->nnames == 0 && !w->has_mac)
 		return link_ethernet_like(l);
 	for (i = 0; i < w->nnames; i++)
@@ -390,6 +396,34 @@ static int up_dhcp(struct rtnl *nl, const struct cmdline *cl, const struct ip_sp
 	return net_apply(nl, out);
 }
 
+/* dracut ip=<if>:dhcp:<mtu>:<mac>: give the link that MAC (while down). */
+static void set_macs(struct rtnl *nl, const struct cmdline *cl, struct dhcp_ifspec *ifs, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < cl->nip; i++) {
+		const struct ip_spec *sp = &cl->ip[i];
+
+		if (!sp->has_mac || !sp->device[0])
+			continue;
+		for (k = 0; k < n; k++) {
+			char mac[24];
+			int r;
+
+			if (strcmp(ifs[k].name, sp->device) != 0 || memcmp(ifs[k].mac, sp->mac, 6) == 0)
+				continue;
+			net_format_mac(sp->mac, mac, sizeof(mac));
+			r = rtnl_link_mac(nl, ifs[k].index, sp->mac);
+			if (r < 0) {
+				nl_warn(NET_STAGE, "%s: cannot set MAC %s (ip=): %s", ifs[k].name, mac, strerror(-r));
+				continue;
+			}
+			memcpy(ifs[k].mac, sp->mac, 6);
+			nl_info(NET_STAGE, "%s: MAC set to %s (ip=)", ifs[k].name, mac);
+		}
+	}
+}
+
 int net_up(const struct cmdline *cl, struct net_lease *out)
 {
 	static struct dhcp_ifspec ifs[DHCP_MAX_LINKS];
@@ -402,14 +436,14 @@ int net_up(const struct cmdline *cl, struct net_lease *out)
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < cl->nip; i++) {
-		if (cl->ip[i].method == IP_METHOD_OFF)
+		if (cl->ip[i].method == IP_METHOD_OFF && !cl->ip[i].device[0])
 			off = true;
 		else if (cl->ip[i].method == IP_METHOD_STATIC && !static_spec)
 			static_spec = &cl->ip[i];
 		else if (cl->ip[i].method == IP_METHOD_DHCP && !dhcp_spec)
 			dhcp_spec = &cl->ip[i];
 	}
-	if (off && !static_spec && !dhcp_spec) {
+	if (off || (cl->nip > 0 && !static_spec && !dhcp_spec)) {
 		nl_info(NET_STAGE, "ip=off: no network configuration");
 		if (cl->neednet)
 			nl_warn(NET_STAGE, "rd.neednet is set but ip=off: the network stays down");
@@ -438,6 +472,7 @@ int net_up(const struct cmdline *cl, struct net_lease *out)
 		rtnl_close(&nl);
 		return n;
 	}
+	set_macs(&nl, cl, ifs, (size_t)n);
 	for (i = 0; i < (size_t)n; i++) {
 		r = rtnl_link_up(&nl, ifs[i].index);
 		if (r < 0)

@@ -20,6 +20,8 @@ struct dhcp_ifspec;
 struct net_want {
 	char names[NET_WANT_MAX][IF_NAMESIZE];
 	size_t nnames;
+	char off[NET_WANT_MAX][IF_NAMESIZE]; /* ip=<dev>:off: never these */
+	size_t noff;
 	uint8_t mac[6];
 	bool has_mac;
 };

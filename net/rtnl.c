@@ -260,6 +260,23 @@ int rtnl_link_mtu(struct rtnl *nl, int index, unsigned mtu)
 	return link_change(nl, index, 0, 0, NULL, mtu);
 }
 
+int rtnl_link_mac(struct rtnl *nl, int index, const uint8_t mac[6])
+{
+	struct nlreq req;
+	struct ifinfomsg *ifi = NLMSG_DATA(&req.h);
+	int r;
+
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = NLMSG_LENGTH(sizeof(*ifi));
+	req.h.nlmsg_type = RTM_NEWLINK;
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	r = addattr(&req.h, sizeof(req), IFLA_ADDRESS, mac, 6);
+	if (r < 0)
+		return r;
+	return rtnl_talk(nl, &req.h, NULL, NULL);
+}
+
 int rtnl_addr_add(struct rtnl *nl, int index, struct in_addr addr, unsigned prefix,
 		  struct in_addr brd, uint32_t valid, uint32_t preferred)
 {

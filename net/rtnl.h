@@ -36,6 +36,7 @@ int rtnl_link_get(struct rtnl *nl, int index, struct rtnl_link *out);
 int rtnl_link_up(struct rtnl *nl, int index);
 int rtnl_link_rename(struct rtnl *nl, int index, const char *newname);
 int rtnl_link_mtu(struct rtnl *nl, int index, unsigned mtu);
+int rtnl_link_mac(struct rtnl *nl, int index, const uint8_t mac[6]);
 
 /* Address with its lifetimes (seconds; 0xffffffff = forever). Replaces. */
 int rtnl_addr_add(struct rtnl *nl, int index, struct in_addr addr, unsigned prefix,

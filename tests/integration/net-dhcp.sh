@@ -153,7 +153,7 @@ case_select() {
 	ip -n "$c2" link set c2 down
 	run_client "$c2" "$o" --cmdline "ip=c2:dhcp::52:54:00:aa:00:33 ip=boot0:off" && [ "$(val IFNAME "$o")" = c2 ] \
 		&& [ "$(val MAC "$o")" = 52:54:00:aa:00:33 ] && ip -n "$c2" link show c2 | grep -q "52:54:00:aa:00:33" \
-		&& pass "ip=<dev>:dhcp::<mac> sets the MAC" || fail "ip=<dev>:dhcp::<mac>" "MAC=$(val MAC "$o"): $(tail -2 "$o.err")"
+		&& pass "ip=<dev>:dhcp::<mac> sets the MAC" || fail "ip=<dev>:dhcp::<mac>" "MAC=$(val MAC "$o"): $(grep -i mac "$o.err")"
 	ip -n "$c2" addr flush dev c2
 	o=$work/bootdev.out
 	run_client "$c2" "$o" --cmdline "ip=dhcp bootdev=c2" && [ "$(val IFNAME "$o")" = c2 ] \
