@@ -26,7 +26,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define CMDLINE_MAX 4096 /* COMMAND_LINE_SIZE on x86 */
+#define CMDLINE_MAX 4096 /* >= every arch's COMMAND_LINE_SIZE (x86: 2048, with the NUL) */
 #define CMDLINE_MAX_IP 8
 #define CMDLINE_MAX_LIST 16
 #define CMDLINE_MAX_URL 1024
