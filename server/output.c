@@ -294,6 +294,7 @@ static int run_tool(char *const argv[], char *msg, size_t msglen)
 			dup2(devnull, 0);
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
+		alarm(600); /* a checker that hangs is killed (SIGALRM survives exec) */
 		execv(argv[0], argv);
 		_exit(127);
 	}
