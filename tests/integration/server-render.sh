@@ -112,7 +112,9 @@ verify() { # manifest pubkey-file image-file
 	openssl pkeyutl -verify -pubin -inkey "$tmp/pub.der" -keyform DER -rawin -in "$tmp/signed" -sigfile "$tmp/sig" > /dev/null 2>&1 &&
 		grep -qx "sha256 $(sha256sum "$3" | cut -d' ' -f1)" "$1" && grep -qx "size $(stat -c %s "$3")" "$1"
 }
-if [ -f "$mf" ] && head -n 1 "$mf" | grep -qx 'netinit-manifest 1' && grep -qx 'name live' "$mf" && grep -qx 'version 7' "$mf" \
+if ! command -v openssl > /dev/null; then
+	failc "manifest signed and verifiable" "cannot run: openssl not installed"
+elif [ -f "$mf" ] && head -n 1 "$mf" | grep -qx 'netinit-manifest 1' && grep -qx 'name live' "$mf" && grep -qx 'version 7' "$mf" \
 	&& verify "$mf" "$cfg/keys/image.pub" "$root/srv/netinit/images/live/live.squashfs"; then
 	pass "manifest signed, openssl verifies it, sha256 and size match"
 else
