@@ -68,6 +68,7 @@ struct tftp_xfer {
 	bool have_tid;
 	unsigned blksize, window;
 	uint64_t blocks;          /* in-order blocks received */
+	uint16_t last;            /* wire number of the last in-order block */
 	unsigned in_window;
 	uint8_t pkt[TFTP_PKT_MAX];
 	uint8_t out[1100];
@@ -157,23 +158,21 @@ static int handle_error_pkt(const struct tftp_packet *p, struct try_state *ts)
 	return tf_why(ts, -EAGAIN, "TFTP error %u: %s", p->errcode, p->errmsg);
 }
 
-/* Is `block` the next one after `blocks` in-order blocks? */
-static bool is_next(uint64_t blocks, uint16_t block)
+/* Is `block` the next one after the last in-order block? */
+static bool is_next(const struct tftp_xfer *x, uint16_t block)
 {
-	uint16_t want = (uint16_t)(blocks + 1);
-	if (block == want)
+	if (block == (uint16_t)(x->last + 1))
 		return true;
 	/* a server that wraps from 65535 to 1 instead of 0 */
-	return blocks >= 65535 && want == 0 && block == 1;
+	return x->last == 65535 && block == 1;
 }
 
 static int data_packet(struct tftp_xfer *x, const struct tftp_packet *p, struct sink *k,
 		       struct try_state *ts, bool *done)
 {
-	if (!is_next(x->blocks, p->block)) {
+	if (!is_next(x, p->block)) {
 		/* duplicate or a gap: ack the last in-order block (RFC 7440 4) */
-		if (x->blocks || p->block != 0)
-			send_ack(x, (uint16_t)x->blocks);
+		send_ack(x, x->last);
 		x->in_window = 0;
 		return 0;
 	}
@@ -186,6 +185,7 @@ static int data_packet(struct tftp_xfer *x, const struct tftp_packet *p, struct 
 		return tf_why(ts, r, "cannot store the data");
 	}
 	x->blocks++;
+	x->last = p->block;
 	if (p->datalen < x->blksize) {
 		*done = true;
 		send_ack(x, p->block);
