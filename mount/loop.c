@@ -17,6 +17,7 @@
 
 #include <libmount/libmount.h>
 
+#include "localroot.h"
 #include "log.h"
 #include "loop.h"
 
@@ -58,6 +59,18 @@ static int loop_configure(int lfd, int ffd, const char *image)
 	return 0;
 }
 
+/* With LO_FLAGS_AUTOCLEAR the kernel unbinds the device on its last close
+ * (drivers/block/loop.c lo_release()): the fd that configured it stays
+ * open until the mount holds its own reference. */
+static int held_fd = -1;
+
+static void loop_release_hold(void)
+{
+	if (held_fd >= 0)
+		close(held_fd);
+	held_fd = -1;
+}
+
 int loop_attach(const char *image, char *dev, size_t devlen)
 {
 	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
@@ -89,7 +102,12 @@ int loop_attach(const char *image, char *dev, size_t devlen)
 			break;
 		}
 		r = loop_configure(lfd, ffd, image);
-		close(lfd);
+		if (r == 0) {
+			loop_release_hold();
+			held_fd = lfd;
+		} else {
+			close(lfd);
+		}
 	}
 	close(ffd);
 	close(ctl);
@@ -104,34 +122,17 @@ int loop_mount_image(const char *image, const char *fstype, const char *target)
 	int r = loop_attach(image, dev, sizeof(dev));
 	if (r < 0)
 		return r;
-	struct libmnt_context *cx = mnt_new_context();
-	if (!cx)
-		return -ENOMEM;
-	mnt_context_disable_helpers(cx, 1);   /* no /sbin/mount.* in an initramfs */
-	mnt_context_disable_mtab(cx, 1);
-	mnt_context_set_source(cx, dev);
-	mnt_context_set_target(cx, target);
-	mnt_context_set_fstype(cx, fstype);
-	mnt_context_set_mflags(cx, MS_RDONLY);
-	r = mnt_context_mount(cx);
-	if (r == 0 && mnt_context_get_status(cx) != 1)
-		r = -EIO;
-	if (r != 0) {
-		int err = mnt_context_get_syscall_errno(cx);
-		char buf[256] = "";
-		mnt_context_get_excode(cx, r, buf, sizeof(buf));
-		nl_err("mount", "mount %s (%s on %s) at %s: %s", image, fstype, dev, target,
-		       err ? strerror(err) : buf[0] ? buf : "failed");
-		r = err ? -err : -EIO;
-		/* autoclear only fires on the last close after a mount */
-		int lfd = open(dev, O_RDONLY | O_CLOEXEC);
-		if (lfd >= 0) {
-			ioctl(lfd, LOOP_CLR_FD, 0);
-			close(lfd);
-		}
+	/* libmount's context mount fails inside the initramfs (it looks for
+	 * files that are not there); mount_fs() parses options with libmount
+	 * and mounts with mount(2).  (lead's fix, see mount/localroot.c) */
+	r = mount_fs(dev, target, fstype, "ro");
+	if (r < 0) {
+		nl_err("mount", "mount %s (%s on %s) at %s: %s", image, fstype, dev, target, strerror(-r));
+		if (held_fd >= 0)
+			ioctl(held_fd, LOOP_CLR_FD, 0);
 	} else {
 		nl_info("mount", "%s (%s) on %s mounted read-only at %s", image, fstype, dev, target);
 	}
-	mnt_free_context(cx);
+	loop_release_hold(); /* the mount keeps the device; autoclear frees it at umount */
 	return r;
 }
