@@ -13,6 +13,7 @@
 #include "dhcp.h"
 #include "netutil.h"
 #include "rtnl.h"
+#include "net_internal.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -43,7 +44,7 @@ struct dlink {
 	enum dstate st;
 	uint32_t xid;
 	unsigned attempt;
-	int64_t start_ms, next_ms, select_end, probe_end;
+	int64_t start_ms, next_ms, select_end, probe_end, carrier_end;
 	int probes;
 	int naks;
 	bool have_offer;
@@ -496,7 +497,38 @@ static void link_start(struct dctx *c, struct dlink *l, int64_t now)
 
 /* Links waiting for carrier: start those that have it, drop those past
  * the carrier timeout. */
-static void poll_carrier(struct dctx *c, struct rtnl *nl, int64_t now, int64_t carrier_end)
+/* Links that appeared since the start (see dhcp_config.late_links). */
+static void add_late_links(struct dctx *c, struct rtnl *nl, int64_t now)
+{
+	struct rtnl_link links[64];
+	int n, i;
+	size_t k;
+
+	if (nl->fd < 0 || (n = rtnl_links(nl, links, 64)) < 0)
+		return;
+	for (i = 0; i < n && c->n < DHCP_MAX_LINKS; i++) {
+		struct dlink *l;
+
+		if (!net_link_wanted(c->cfg->late_links, &links[i]))
+			continue;
+		for (k = 0; k < c->n; k++)
+			if (c->l[k].spec.index == links[i].index)
+				break;
+		if (k < c->n)
+			continue;
+		l = &c->l[c->n++];
+		memset(l, 0, sizeof(*l));
+		snprintf(l->spec.name, sizeof(l->spec.name), "%s", links[i].name);
+		l->spec.index = links[i].index;
+		memcpy(l->spec.mac, links[i].mac, 6);
+		l->st = D_WAIT_CARRIER;
+		l->carrier_end = now + (int64_t)c->cfg->carrier_timeout * 1000;
+		rtnl_link_up(nl, l->spec.index);
+		nl_info(DHCP_STAGE, "%s: appeared, adding it", l->spec.name);
+	}
+}
+
+static void poll_carrier(struct dctx *c, struct rtnl *nl, int64_t now)
 {
 	size_t i;
 
@@ -509,7 +541,7 @@ static void poll_carrier(struct dctx *c, struct rtnl *nl, int64_t now, int64_t c
 		if (nl->fd < 0 || rtnl_link_get(nl, l->spec.index, &li) < 0 || li.carrier != 0) {
 			nl_debug(DHCP_STAGE, "%s: carrier, starting DHCP", l->spec.name);
 			link_start(c, l, now);
-		} else if (now >= carrier_end) {
+		} else if (now >= l->carrier_end) {
 			nl_warn(DHCP_STAGE, "%s: no carrier after %d s (rd.net.timeout.carrier), not used",
 				l->spec.name, c->cfg->carrier_timeout);
 			l->st = D_DEAD;
@@ -530,10 +562,13 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 {
 	const struct dhcp_config *cfg = c->cfg;
 	int64_t now = net_now_ms();
-	int64_t carrier_end = now + (int64_t)cfg->carrier_timeout * 1000;
 	int64_t cycle_end = now + (int64_t)cfg->timeout * 1000;
+	int64_t next_scan = now + 250;
 	int cycle = 1;
 	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		c->l[i].carrier_end = now + (int64_t)cfg->carrier_timeout * 1000;
 
 	for (;;) {
 		struct pollfd pfd[2];
@@ -543,7 +578,11 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 		int r;
 
 		now = net_now_ms();
-		poll_carrier(c, nl, now, carrier_end);
+		if (cfg->late_links && now >= next_scan) {
+			add_late_links(c, nl, now);
+			next_scan = now + 250;
+		}
+		poll_carrier(c, nl, now);
 		for (i = 0; i < c->n; i++) {
 			struct dlink *l = &c->l[i];
 
@@ -592,6 +631,8 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 		}
 		if (waiting && wake > now + 50)
 			wake = now + 50;
+		if (cfg->late_links && wake > next_scan)
+			wake = next_scan;
 		r = poll(pfd, np, (int)(wake > now ? wake - now : 0));
 		if (r < 0 && errno != EINTR)
 			return -errno;

@@ -11,6 +11,8 @@
 
 #include "net.h"
 
+struct net_want;
+
 /* Defaults, documented in doc/network.md. */
 #define DHCP_DEFAULT_TIMEOUT 60      /* rd.net.timeout.dhcp: seconds per cycle */
 #define DHCP_DEFAULT_CYCLES 1        /* rd.net.dhcp.retry */
@@ -35,6 +37,9 @@ struct dhcp_config {
 	const char *vendor_class;
 	const char *hostname;   /* option 12 to send, or NULL */
 	struct in_addr request; /* INIT-REBOOT with this address (RFC 2131 §3.2) */
+	/* Links that appear while DHCP runs (a slow NIC driver) and match
+	 * this are added, brought up and used too.  NULL: the given set only. */
+	const struct net_want *late_links;
 };
 
 void dhcp_config_default(struct dhcp_config *c);

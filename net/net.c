@@ -78,7 +78,7 @@ static void want_from_cmdline(const struct cmdline *cl, struct net_want *w)
 		w->has_mac = true;
 }
 
-static bool link_wanted(const struct net_want *w, const struct rtnl_link *l)
+bool net_link_wanted(const struct net_want *w, const struct rtnl_link *l)
 {
 	size_t i;
 
@@ -132,7 +132,7 @@ int net_find_links(struct rtnl *nl, const struct net_want *w, int timeout_s,
 		if (n < 0)
 			return n;
 		for (i = 0; i < n && found < max; i++) {
-			if (!link_wanted(w, &links[i]))
+			if (!net_link_wanted(w, &links[i]))
 				continue;
 			snprintf(out[found].name, IF_NAMESIZE, "%s", links[i].name);
 			out[found].index = links[i].index;
@@ -367,7 +367,8 @@ static int up_static(struct rtnl *nl, const struct cmdline *cl, const struct ip_
 }
 
 static int up_dhcp(struct rtnl *nl, const struct cmdline *cl, const struct ip_spec *sp,
-		   const struct dhcp_ifspec *ifs, size_t n, struct net_lease *out)
+		   const struct dhcp_ifspec *ifs, size_t n, const struct net_want *want,
+		   struct net_lease *out)
 {
 	struct dhcp_config cfg;
 	int r;
@@ -381,6 +382,10 @@ static int up_dhcp(struct rtnl *nl, const struct cmdline *cl, const struct ip_sp
 		cfg.carrier_timeout = cl->timeout_carrier;
 	if (sp && sp->hostname[0])
 		cfg.hostname = sp->hostname;
+	/* No link named: NICs whose driver is slower than the first are
+	 * picked up while DHCP runs. */
+	if (want->nnames == 0 && !want->has_mac)
+		cfg.late_links = want;
 	/* Wait for a better OFFER only when the root is to come from DHCP
 	 * (root=dhcp, nfsroot without a server, no root= at all). */
 	if (!(cl->root.type == ROOT_DHCP || cl->root.type == ROOT_UNSET ||
@@ -481,7 +486,7 @@ int net_up(const struct cmdline *cl, struct net_lease *out)
 	if (static_spec)
 		r = up_static(&nl, cl, static_spec, ifs, (size_t)n, carrier, out);
 	else
-		r = up_dhcp(&nl, cl, dhcp_spec, ifs, (size_t)n, out);
+		r = up_dhcp(&nl, cl, dhcp_spec, ifs, (size_t)n, &want, out);
 	rtnl_close(&nl);
 	if (r == 0) {
 		net_current_lease = *out;

@@ -28,6 +28,8 @@ struct net_want {
 
 void net_want_init(struct net_want *w);
 void net_want_name(struct net_want *w, const char *name);
+struct rtnl_link;
+bool net_link_wanted(const struct net_want *w, const struct rtnl_link *l);
 /* Wait up to timeout_s for the wanted links; fill out; count or -ENODEV. */
 int net_find_links(struct rtnl *nl, const struct net_want *w, int timeout_s,
 		   struct dhcp_ifspec *out, size_t max);

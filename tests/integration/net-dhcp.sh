@@ -331,6 +331,24 @@ case_parallel() {
 	kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 }
 
+# ---- 7b. a NIC that appears after DHCP started (slow driver) is used ----
+case_late_link() {
+	local o=$work/latelink.out lc=$tag-lcli cpid
+	ns_add "$lc" && ns_add "$tag-ldead" && ip link add e0 netns "$lc" type veth peer name x netns "$tag-ldead" &&
+		ip -n "$tag-ldead" link set x up || { fail "late link" "cannot run: setup failed"; return; }
+	start_dnsmasq "$srv" s0 latelink --dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,1h || { fail "late link" dnsmasq; return; }
+	run_client "$lc" "$o" --cmdline "ip=dhcp rd.net.timeout.dhcp=20" &
+	cpid=$!
+	sleep 1.5
+	plug "$lc" e1 52:54:00:aa:00:0e
+	if wait $cpid && [ "$(val IFNAME "$o")" = e1 ] && grep -q "e1: appeared" "$o.err"; then
+		pass "a link that appears during DHCP is added and used"
+	else
+		fail "late link" "IFNAME=$(val IFNAME "$o"): $(tail -2 "$o.err")"
+	fi
+	kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
+}
+
 # ---- 8. no server at all: bounded, clear failure ----
 case_timeout() {
 	local o=$work/to.out start end
@@ -354,6 +372,7 @@ case_late
 case_two
 case_arp
 case_parallel
+case_late_link
 case_timeout
 case_static
 case_off
