@@ -142,7 +142,7 @@ vm-test: initramfs
 check:
 	bash tests/check.sh
 
-demo: initramfs
+demo: all initramfs
 	bash test-vm/demo.sh
 
 bench: initramfs

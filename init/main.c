@@ -137,8 +137,10 @@ static void boot(int argc, char **argv)
 	boot_hooks(cl, STAGE_CMDLINE, &bs);
 
 	boot_break(cl, STAGE_PRE_UDEV);
-	if (CFG_MODULES)
+	if (CFG_MODULES) {
+		modules_static_nodes();
 		modules_coldplug(cl, &mr);
+	}
 
 	if (cl->neednet) {
 		boot_break(cl, STAGE_PRE_NET);

@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
 
 #include "cmdline.h"
 #include "log.h"
@@ -257,6 +260,48 @@ int modules_load(const struct cmdline *cl, const char *const *names, size_t n, i
 	return 0;
 }
 #endif
+
+/*
+ * Device nodes of modules that are loaded on first open (loop-control,
+ * fuse, tun...): depmod lists them in modules.devname as
+ * "module node c|bMAJ:MIN".  With the node in /dev, opening it makes the
+ * kernel request "char-major-M-m", which /sbin/modprobe (us) answers: the
+ * way `kmod static-nodes` serves udev.
+ */
+int modules_static_nodes(void)
+{
+	struct utsname u;
+	char path[300], buf[8192], *save = NULL;
+	int made = 0;
+
+	if (uname(&u) < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.devname", u.release);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return 0;
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char mod[64], node[128], type;
+		unsigned maj, min;
+		char dev[160];
+
+		if (l[0] == '#' || sscanf(l, "%63s %127s %c%u:%u", mod, node, &type, &maj, &min) != 5)
+			continue;
+		if ((type != 'c' && type != 'b') || strstr(node, ".."))
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%s", node);
+		if (strchr(node, '/')) {
+			char dir[160];
+
+			snprintf(dir, sizeof(dir), "%s", dev);
+			*strrchr(dir, '/') = '\0';
+			mkdir_p(dir, 0755);
+		}
+		if (mknod(dev, (type == 'c' ? S_IFCHR : S_IFBLK) | 0600, makedev(maj, min)) == 0)
+			made++;
+	}
+	nl_debug("modules", "created %d static device nodes from modules.devname", made);
+	return made;
+}
 
 int modules_main(int argc, char **argv)
 {

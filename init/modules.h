@@ -28,6 +28,9 @@ int modules_coldplug(const struct cmdline *cl, struct modules_result *res);
  * names could not be loaded. */
 int modules_load(const struct cmdline *cl, const char *const *names, size_t n, int quiet);
 
+/* mknod the nodes of modules.devname so that first use loads the module. */
+int modules_static_nodes(void);
+
 int modules_main(int argc, char **argv);
 int modprobe_main(int argc, char **argv); /* the kernel's /sbin/modprobe */ /* `init modules [NAME...]`: coldplug or load */
 

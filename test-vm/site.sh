@@ -1,0 +1,131 @@
+#!/bin/bash
+# A whole boot site in a network namespace, for `make demo` and the PXE VM test.
+#
+#   netinit-export renders, from drop-ins in $SITE/etc: the dnsmasq config
+#   (DHCP host entries, PXE boot, TFTP), pxelinux.cfg per MAC, the nginx
+#   snippet and the signed image manifest.  dnsmasq (DHCP + TFTP) and nginx
+#   (HTTP) run in the namespace on a bridge, 10.77.0.1/24; QEMU nodes attach
+#   to the bridge with a tap device (an e1000 NIC: its iPXE option ROM is the
+#   one that runs under SeaBIOS here), PXE-boot through pxelinux and boot with
+#   netinit from the signed squashfs image.  Nothing leaves the namespace.
+#
+# Source it, then: site_build; site_up; site_boot NAME MAC TIMEOUT; site_down
+: "${BUILD:=build}"
+SITE=$PWD/$BUILD/site
+SITE_NS=netinit-site-$$
+SITE_IP=10.77.0.1
+
+site_die() { echo "FAIL: site: cannot run: $*"; return 1; }
+
+# The site's files: image, key, drop-ins, rendered configs, TFTP tree.
+site_build() {
+	local kver=${KVER:-$(ls -1 /lib/modules | sort -V | tail -n 1)}
+	[ -x /usr/lib/PXELINUX/pxelinux.0 ] || [ -f /usr/lib/PXELINUX/pxelinux.0 ] || { site_die "pxelinux missing"; return 1; }
+	rm -rf "$SITE"; mkdir -p "$SITE"/{etc/nodes.d,images/demo,tftp/netinit,nodes,keys,log}
+	# The image: the busybox test root as a squashfs.
+	bash test-vm/mkroot.sh "$SITE/tree" >/dev/null || return 1
+	echo "booted-from-signed-squashfs" > "$SITE/tree/etc/netinit-test-root"
+	mksquashfs "$SITE/tree" "$SITE/images/demo/root.squashfs" -comp zstd -noappend -quiet >/dev/null || { site_die "mksquashfs failed"; return 1; }
+	cat > "$SITE/etc/netinit.conf" <<EOC
+# The demo site: one boot server ($SITE_IP), one signed squashfs image.
+[site]
+server = $SITE_IP
+network = 10.77.0.0/24
+tftp-root = $SITE/tftp
+images-dir = $SITE/images
+nodes-dir = $SITE/nodes
+kernel = netinit/vmlinuz
+initrd = netinit/initramfs.img
+cmdline = console=ttyS0 panic=5
+pxe-default-image = demo
+public-key = $SITE/keys/site.pub
+secret-key = $SITE/keys/site.key
+outputs = dnsmasq pxelinux nginx manifests
+
+[output]
+dnsmasq = $SITE/out/dnsmasq.conf
+nginx = $SITE/out/nginx-images.conf
+
+[image demo]
+root = http
+file = demo/root.squashfs
+version = 1
+writable = volatile
+EOC
+	cat > "$SITE/etc/nodes.d/10-demo.conf" <<'EOC'
+# Two demo nodes: one short group, as a rack would be.
+[group demo]
+name = node%d
+count = 2
+ip = 10.77.0.11-10.77.0.12
+mac-start = 52:54:00:77:00:01
+image = demo
+EOC
+	build/netinit-export -q -c "$SITE/etc" keygen > "$SITE/log/keygen.log" 2>&1 || { site_die "netinit-export keygen: $(tail -n 3 "$SITE/log/keygen.log")"; return 1; }
+	build/netinit-export -c "$SITE/etc" check > "$SITE/log/check.log" 2>&1 || { site_die "netinit-export check: $(tail -n 5 "$SITE/log/check.log")"; return 1; }
+	build/netinit-export -v -c "$SITE/etc" render > "$SITE/log/render.log" 2>&1 || { site_die "netinit-export render: $(tail -n 5 "$SITE/log/render.log")"; return 1; }
+	# Kernel, our initramfs (trusting the site key), pxelinux.
+	cp "/boot/vmlinuz-$kver" "$SITE/tftp/netinit/vmlinuz"
+	bash mkinitramfs/netinit-mkinitramfs --kver "$kver" --init build/init.stripped \
+		--key "$SITE/keys/site.pub" --output "$SITE/tftp/netinit/initramfs.img" 2>"$SITE/log/mkinitramfs.log" \
+		|| { site_die "netinit-mkinitramfs: $(tail -n 3 "$SITE/log/mkinitramfs.log")"; return 1; }
+	cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$SITE/tftp/"
+}
+
+site_up() {
+	ip netns add "$SITE_NS" || { site_die "ip netns add"; return 1; }
+	ip -n "$SITE_NS" link set lo up
+	ip -n "$SITE_NS" link add br0 type bridge
+	ip -n "$SITE_NS" addr add "$SITE_IP/24" dev br0
+	ip -n "$SITE_NS" link set br0 up
+	cat > "$SITE/nginx.conf" <<EOC
+daemon on;
+pid $SITE/log/nginx.pid;
+error_log $SITE/log/nginx-error.log;
+events { worker_connections 64; }
+http {
+	access_log $SITE/log/nginx-access.log;
+	client_body_temp_path $SITE/log; proxy_temp_path $SITE/log; fastcgi_temp_path $SITE/log;
+	uwsgi_temp_path $SITE/log; scgi_temp_path $SITE/log;
+	server {
+		listen $SITE_IP:80;
+		include $SITE/out/nginx-images.conf;
+	}
+}
+EOC
+	ip netns exec "$SITE_NS" nginx -c "$SITE/nginx.conf" || { site_die "nginx did not start"; return 1; }
+	# dnsmasq: the rendered host entries + the site's own lines (range, TFTP).
+	ip netns exec "$SITE_NS" dnsmasq --conf-file="$SITE/out/dnsmasq.conf" --interface=br0 --bind-interfaces \
+		--port=0 --dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,1h --enable-tftp --tftp-root="$SITE/tftp" \
+		--dhcp-authoritative --log-dhcp --log-facility="$SITE/log/dnsmasq.log" --pid-file="$SITE/log/dnsmasq.pid" \
+		--dhcp-leasefile="$SITE/log/dnsmasq.leases" || { site_die "dnsmasq did not start"; return 1; }
+}
+
+# site_boot NAME MAC TIMEOUT: PXE-boot one node on the bridge; console in build/vm/NAME.log.
+site_boot() {
+	local name=$1 mac=$2 to=$3 tap=tap$RANDOM
+	ip -n "$SITE_NS" tuntap add "$tap" mode tap
+	ip -n "$SITE_NS" link set "$tap" master br0 up
+	local log=$BUILD/vm/$name.log
+	mkdir -p "$BUILD/vm"; : > "$log"
+	local t0=$SECONDS
+	timeout -k 5 "$to" ip netns exec "$SITE_NS" qemu-system-x86_64 -accel tcg -m 1024 -smp 1 \
+		-nographic -no-reboot -nodefaults -display none -serial "file:$log" -boot n \
+		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" \
+		-device "e1000,netdev=n0,mac=$mac,bootindex=1" \
+		< /dev/null > "$BUILD/vm/$name.qemu.out" 2>&1
+	local rc=$?
+	SITE_ELAPSED=$((SECONDS - t0))
+	ip -n "$SITE_NS" link del "$tap" 2>/dev/null
+	return $rc
+}
+
+site_down() {
+	for p in "$SITE/log/dnsmasq.pid" "$SITE/log/nginx.pid"; do
+		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+	done
+	sleep 0.3
+	ip netns pids "$SITE_NS" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del "$SITE_NS" 2>/dev/null
+	return 0
+}
