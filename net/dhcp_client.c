@@ -394,45 +394,23 @@ static struct dlink *link_by_index(struct dctx *c, int index)
 	return NULL;
 }
 
-/* One frame from the DHCP socket.  Returns false when the queue is empty. */
-static bool on_packet(struct dctx *c, int64_t now)
+/* One received frame for the link with this index (checked here). */
+static void client_frame(struct dctx *c, int ifindex, const uint8_t *buf, size_t n,
+			 bool unchecked, int64_t now)
 {
-	uint8_t buf[2048];
-	char cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
-	struct sockaddr_ll from;
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
-			     .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
+	struct dlink *l = link_by_index(c, ifindex);
 	struct dhcp_msg m;
-	struct dlink *l;
-	bool unchecked = false;
-	ssize_t n;
 	int type;
 
-	n = recvmsg(c->fd, &mh, MSG_DONTWAIT);
-	if (n < 0)
-		return errno == EINTR;
-	if ((mh.msg_flags & MSG_TRUNC) || from.sll_pkttype == PACKET_OUTGOING)
-		return true;
-	l = link_by_index(c, from.sll_ifindex);
 	if (!l)
-		return true; /* a link we do not run DHCP on */
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level == SOL_PACKET && cm->cmsg_type == PACKET_AUXDATA) {
-			struct tpacket_auxdata aux;
-
-			memcpy(&aux, CMSG_DATA(cm), sizeof(aux));
-			unchecked = (aux.tp_status & TP_STATUS_CSUMNOTREADY) != 0;
-		}
-	}
-	if (dhcp_frame_parse(buf, (size_t)n, unchecked, &m) < 0)
-		return true;
+		return; /* a link we do not run DHCP on */
+	if (dhcp_frame_parse(buf, n, unchecked, &m) < 0)
+		return;
 	if (!dhcp_msg_is_ours(&m, l->xid, l->spec.mac))
-		return true;
+		return;
 	type = dhcp_msg_type(&m);
 	if (type < 0)
-		return true;
+		return;
 	switch (l->st) {
 	case D_SELECTING:
 		if (type == DHCPOFFER)
@@ -448,7 +426,63 @@ static bool on_packet(struct dctx *c, int64_t now)
 	default:
 		break;
 	}
+}
+
+/* One frame from the DHCP socket.  Returns false when the queue is empty. */
+static bool on_packet(struct dctx *c, int64_t now)
+{
+	uint8_t buf[2048];
+	char cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	struct sockaddr_ll from;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+			     .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	bool unchecked = false;
+	ssize_t n;
+
+	n = recvmsg(c->fd, &mh, MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EINTR;
+	if ((mh.msg_flags & MSG_TRUNC) || from.sll_pkttype == PACKET_OUTGOING)
+		return true;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level == SOL_PACKET && cm->cmsg_type == PACKET_AUXDATA) {
+			struct tpacket_auxdata aux;
+
+			memcpy(&aux, CMSG_DATA(cm), sizeof(aux));
+			unchecked = (aux.tp_status & TP_STATUS_CSUMNOTREADY) != 0;
+		}
+	}
+	client_frame(c, from.sll_ifindex, buf, (size_t)n, unchecked, now);
 	return true;
+}
+
+/* One ARP packet seen on a link: a conflict with an address we probe? */
+static void client_arp(struct dctx *c, int ifindex, const uint8_t *p, size_t n, int64_t now)
+{
+	struct dlink *l = link_by_index(c, ifindex);
+	char a[INET_ADDRSTRLEN], mac[24];
+	bool conflict;
+
+	if (n < 28 || !l || l->st != D_PROBING)
+		return;
+	if (p[0] != 0 || p[1] != 1 || p[2] != 8 || p[3] != 0 || p[4] != 6 || p[5] != 4)
+		return;
+	if (memcmp(p + 8, l->spec.mac, 6) == 0)
+		return; /* our own probe */
+	/* RFC 5227 §2.1.1: someone uses the address (sender IP = ours), or
+	 * probes for it at the same time (sender 0, target = ours). */
+	conflict = memcmp(p + 14, &l->offer.addr.s_addr, 4) == 0 ||
+		   (p[7] == 1 && dhcp_be32(p + 14) == 0 && memcmp(p + 24, &l->offer.addr.s_addr, 4) == 0);
+	if (!conflict)
+		return;
+	net_format_mac(p + 8, mac, sizeof(mac));
+	nl_warn(DHCP_STAGE, "%s: %s is already in use by %s: sending DHCPDECLINE, retrying in %d s",
+		l->spec.name, net_ntoa(l->offer.addr, a), mac, DHCP_DECLINE_WAIT_MS / 1000);
+	send_msg(c, l, DHCPDECLINE, l->offer.addr, l->offer.server_id);
+	l->st = D_DECLINED;
+	l->next_ms = now + DHCP_DECLINE_WAIT_MS;
 }
 
 static bool on_arp(struct dctx *c, int64_t now)
@@ -457,31 +491,11 @@ static bool on_arp(struct dctx *c, int64_t now)
 	struct sockaddr_ll from;
 	socklen_t fl = sizeof(from);
 	ssize_t n = recvfrom(c->arp_fd, p, sizeof(p), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
-	char a[INET_ADDRSTRLEN], mac[24];
-	struct dlink *l;
-	bool conflict;
 
 	if (n < 0)
 		return errno == EINTR;
-	l = link_by_index(c, from.sll_ifindex);
-	if (n < 28 || !l || l->st != D_PROBING || from.sll_pkttype == PACKET_OUTGOING)
-		return true;
-	if (p[0] != 0 || p[1] != 1 || p[2] != 8 || p[3] != 0 || p[4] != 6 || p[5] != 4)
-		return true;
-	if (memcmp(p + 8, l->spec.mac, 6) == 0)
-		return true; /* our own probe */
-	/* RFC 5227 §2.1.1: someone uses the address (sender IP = ours), or
-	 * probes for it at the same time (sender 0, target = ours). */
-	conflict = memcmp(p + 14, &l->offer.addr.s_addr, 4) == 0 ||
-		   (p[7] == 1 && dhcp_be32(p + 14) == 0 && memcmp(p + 24, &l->offer.addr.s_addr, 4) == 0);
-	if (!conflict)
-		return true;
-	net_format_mac(p + 8, mac, sizeof(mac));
-	nl_warn(DHCP_STAGE, "%s: %s is already in use by %s: sending DHCPDECLINE, retrying in %d s",
-		l->spec.name, net_ntoa(l->offer.addr, a), mac, DHCP_DECLINE_WAIT_MS / 1000);
-	send_msg(c, l, DHCPDECLINE, l->offer.addr, l->offer.server_id);
-	l->st = D_DECLINED;
-	l->next_ms = now + DHCP_DECLINE_WAIT_MS;
+	if (from.sll_pkttype != PACKET_OUTGOING)
+		client_arp(c, from.sll_ifindex, p, (size_t)n, now);
 	return true;
 }
 
