@@ -171,8 +171,8 @@ bool dhcp_msg_is_ours(const struct dhcp_msg *m, uint32_t xid, const uint8_t mac[
 
 /*
  * OFFER/ACK -> lease.  Checks yiaddr, server id, mask, routes, strings by
- * the rules of doc/network.md; bad optional values are dropped and counted
- * in *rejected (may be NULL) with a log line naming the option.
+ * the rules of doc/network.md; bad optional values are dropped, and when
+ * rejected is not NULL counted there with a log line naming the option.
  * ifname/mac/ifindex of *l are left as they are.  0 or -EBADMSG.
  */
 int dhcp_lease_from_msg(const struct dhcp_msg *m, struct net_lease *l, int *rejected);

@@ -341,6 +341,7 @@ static void on_ack(struct dctx *c, struct dlink *l, const struct dhcp_msg *m, in
 {
 	struct net_lease tmp;
 	char a[INET_ADDRSTRLEN];
+	int rejected = 0;
 
 	memset(&tmp, 0, sizeof(tmp));
 	if (dhcp_lease_from_msg(m, &tmp, NULL) < 0) {
@@ -353,9 +354,9 @@ static void on_ack(struct dctx *c, struct dlink *l, const struct dhcp_msg *m, in
 			l->spec.name, net_ntoa(tmp.addr, a));
 		return;
 	}
-	/* The ACK is authoritative; parse again to log rejected values once. */
-	memset(&tmp, 0, sizeof(tmp));
-	dhcp_lease_from_msg(m, &tmp, NULL);
+	/* The ACK is authoritative.  Parsed again, now logging every value
+	 * that was refused (the OFFER was read quietly). */
+	dhcp_lease_from_msg(m, &tmp, &rejected);
 	l->offer = tmp;
 	l->offer.obtained = (double)now / 1000.0;
 	log_lease(l, "ack");

@@ -142,8 +142,9 @@ static void reject(int *rejected, const char *what, const void *val, size_t len)
 {
 	char esc[400];
 
-	if (rejected)
-		(*rejected)++;
+	if (!rejected)
+		return; /* quiet: the caller only looks */
+	(*rejected)++;
 	nl_warn(DHCP_STAGE, "ignoring %s from the server: \"%s\" is not valid (see doc/network.md)",
 		what, net_escape(val, len, esc, sizeof(esc)));
 }

@@ -203,7 +203,7 @@ int net_apply(struct rtnl *nl, const struct net_lease *l)
 	}
 	nl_info(NET_STAGE, "%s: %s/%u%s%s%s", l->ifname, net_ntoa(l->addr, a), l->prefix,
 		l->router.s_addr ? " via " : "", l->router.s_addr ? net_ntoa(l->router, g) : "",
-		l->mtu ? "" : "");
+		l->mtu ? ", MTU set" : "");
 	return 0;
 }
 
