@@ -210,17 +210,22 @@ static void to_requesting(struct dctx *c, struct dlink *l, int64_t now)
 	l->next_ms = now + dhcp_backoff_ms(0, net_random(l->xid));
 }
 
-static void arp_send_probe(struct dctx *c, struct dlink *l)
+/* RFC 5227 §2.1.1: a probe has sender IP 0 and target the address;
+ * §2.3: an announcement has both set to the address, so that neighbours
+ * (the boot server) drop a stale MAC at once, e.g. after a NIC swap. */
+static void arp_send(struct dctx *c, struct dlink *l, bool announce)
 {
 	uint8_t p[28];
 
-	/* RFC 5227 §2.1.1: a probe has sender IP 0 and target the address. */
 	p[0] = 0; p[1] = 1;          /* Ethernet */
 	p[2] = 0x08; p[3] = 0x00;    /* IPv4 */
 	p[4] = 6; p[5] = 4;
 	p[6] = 0; p[7] = 1;          /* request */
 	memcpy(p + 8, l->spec.mac, 6);
-	memset(p + 14, 0, 4);
+	if (announce)
+		memcpy(p + 14, &l->offer.addr.s_addr, 4);
+	else
+		memset(p + 14, 0, 4);
 	memset(p + 18, 0, 6);
 	memcpy(p + 24, &l->offer.addr.s_addr, 4);
 	send_frame(c->arp_fd, l->spec.index, ETH_P_ARP, p, sizeof(p));
@@ -240,7 +245,7 @@ static void to_probing(struct dctx *c, struct dlink *l, int64_t now)
 	l->st = D_PROBING;
 	l->probes = 0;
 	l->probe_end = now + c->cfg->arp_probe_ms;
-	arp_send_probe(c, l);
+	arp_send(c, l, false);
 	l->next_ms = now + c->cfg->arp_probe_ms / 2;
 }
 
@@ -277,10 +282,11 @@ static void on_timer(struct dctx *c, struct dlink *l, int64_t now)
 		return;
 	case D_PROBING:
 		if (now >= l->probe_end) {
+			arp_send(c, l, true);
 			l->st = D_BOUND;
 			return;
 		}
-		arp_send_probe(c, l);
+		arp_send(c, l, false);
 		l->next_ms = l->probe_end;
 		return;
 	case D_DECLINED:

@@ -366,6 +366,21 @@ static int up_static(struct rtnl *nl, const struct cmdline *cl, const struct ip_
 	return net_apply(nl, out);
 }
 
+/* What the lease says to boot, for the console (values are validated). */
+static void log_boot_info(const struct net_lease *l)
+{
+	char s[INET_ADDRSTRLEN];
+
+	if (l->hostname[0])
+		nl_info(DHCP_STAGE, "%s: host name %s%s%s", l->ifname, l->hostname,
+			l->domain[0] ? ", domain " : "", l->domain);
+	if (l->root_path[0] || l->bootfile[0] || l->siaddr.s_addr)
+		nl_info(DHCP_STAGE, "%s: root-path %s, next-server %s, bootfile %s", l->ifname,
+			l->root_path[0] ? l->root_path : "-",
+			l->siaddr.s_addr ? net_ntoa(l->siaddr, s) : "-",
+			l->bootfile[0] ? l->bootfile : "-");
+}
+
 static int up_dhcp(struct rtnl *nl, const struct cmdline *cl, const struct ip_spec *sp,
 		   const struct dhcp_ifspec *ifs, size_t n, const struct net_want *want,
 		   struct net_lease *out)
@@ -398,6 +413,7 @@ static int up_dhcp(struct rtnl *nl, const struct cmdline *cl, const struct ip_sp
 		return r;
 	}
 	merge_cmdline(cl, sp, out);
+	log_boot_info(out);
 	return net_apply(nl, out);
 }
 
