@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include "archive.h"
+
+#define DIR_DEPTH 128
 
 enum st { ST_DETECT, ST_HDR, ST_NAME, ST_META, ST_LINKDATA, ST_DATA, ST_PAD, ST_END, ST_ERR };
 
@@ -33,11 +36,19 @@ struct archive {
 	uint64_t data_left, pad_left;
 	int outfd;
 	int zero_blocks;
-	char cdir[AR_PATH_MAX];   /* cached parent directory and its fd */
-	int cfd;
+	/* The open directories of the last parent path, one per component, so
+	 * that the next entry only opens what differs (archives are ordered). */
+	char cdir[AR_PATH_MAX];
+	int dfd[DIR_DEPTH];
+	size_t dend[DIR_DEPTH];   /* end of component i in cdir */
+	int depth;
+	mode_t umask;             /* of this process, to skip needless chmods */
+	uid_t euid;
+	gid_t egid;
 	struct hlink *links;
 	size_t nlinks, caplinks;
 	bool is_root;
+	bool need_chmod;          /* the creation mode is not the final mode */
 	char err[512];
 };
 
@@ -52,6 +63,8 @@ static int ar_fail(struct archive *a, int r, const char *fmt, ...)
 	a->state = ST_ERR;
 	return r;
 }
+
+static void cache_drop(struct archive *a);
 
 struct archive *archive_new(int rootfd, uint64_t limit)
 {
@@ -70,7 +83,10 @@ struct archive *archive_new(int rootfd, uint64_t limit)
 		return NULL;
 	}
 	a->limit = limit;
-	a->outfd = a->cfd = -1;
+	a->outfd = -1;
+	a->umask = umask(0);
+	umask(a->umask);
+	a->euid = geteuid(), a->egid = getegid();
 	a->state = ST_DETECT;
 	a->need = 512;
 	a->is_root = geteuid() == 0;
@@ -83,8 +99,7 @@ void archive_free(struct archive *a)
 		return;
 	if (a->outfd >= 0)
 		close(a->outfd);
-	if (a->cfd >= 0)
-		close(a->cfd);
+	cache_drop(a);
 	if (a->rootfd >= 0)
 		close(a->rootfd);
 	for (size_t i = 0; i < a->nlinks; i++)
@@ -101,12 +116,16 @@ uint64_t archive_entries(const struct archive *a) { return a->entries; }
 
 /* ---- the filesystem side ---- */
 
+static void cache_trim(struct archive *a, int depth)
+{
+	while (a->depth > depth)
+		close(a->dfd[--a->depth]);
+	a->cdir[a->depth ? a->dend[a->depth - 1] : 0] = '\0';
+}
+
 static void cache_drop(struct archive *a)
 {
-	if (a->cfd >= 0)
-		close(a->cfd);
-	a->cfd = -1;
-	a->cdir[0] = '\0';
+	cache_trim(a, 0);
 }
 
 /* The fd of directory `dir` (clean, relative, "" = root) below rootfd,
@@ -114,44 +133,51 @@ static void cache_drop(struct archive *a)
  * components are created when create is set.  Returns a borrowed fd. */
 static int walk_dir(struct archive *a, const char *dir, bool create)
 {
-	if (a->cfd >= 0 && strcmp(a->cdir, dir) == 0)
-		return a->cfd;
-	cache_drop(a);
-	int fd = fcntl(a->rootfd, F_DUPFD_CLOEXEC, 3);
-	if (fd < 0)
-		return ar_fail(a, -errno, "dup: %s", strerror(errno));
-	char comp[AR_PATH_MAX];
-	const char *p = dir;
-	while (*p) {
-		const char *s = p;
-		while (*p && *p != '/')
-			p++;
-		memcpy(comp, s, (size_t)(p - s));
-		comp[p - s] = '\0';
-		if (*p == '/')
-			p++;
-		int nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* keep the components shared with the cached path */
+	int keep = 0;
+	for (; keep < a->depth; keep++) {
+		size_t end = a->dend[keep];
+		if (strncmp(a->cdir, dir, end) != 0 || (dir[end] != '/' && dir[end] != '\0'))
+			break;
+	}
+	cache_trim(a, keep);
+	size_t pos = keep ? a->dend[keep - 1] : 0;
+	if (dir[pos] == '/')
+		pos++;
+	while (dir[pos]) {
+		char comp[NAME_MAX + 1];
+		size_t n = strcspn(dir + pos, "/");
+		if (n > NAME_MAX)
+			return ar_fail(a, -ENAMETOOLONG, "'%s': name too long", dir);
+		if (a->depth == DIR_DEPTH)
+			return ar_fail(a, -ENAMETOOLONG, "'%s': more than %d directories deep", dir, DIR_DEPTH);
+		memcpy(comp, dir + pos, n);
+		comp[n] = '\0';
+		int at = a->depth ? a->dfd[a->depth - 1] : a->rootfd;
+		int nfd = openat(at, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd < 0 && errno == ENOENT && create) {
-			if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST) {
-				int e = errno;
-				close(fd);
-				return ar_fail(a, -e, "mkdir %s: %s", dir, strerror(e));
-			}
-			nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (mkdirat(at, comp, 0755) < 0 && errno != EEXIST)
+				return ar_fail(a, -errno, "mkdir %s: %s", dir, strerror(errno));
+			nfd = openat(at, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		}
 		if (nfd < 0) {
 			int e = errno;
-			close(fd);
 			if (e == ELOOP || e == ENOTDIR)
 				return ar_fail(a, -ELOOP, "'%s': a path component is a symlink or not a directory (refused)", dir);
 			return ar_fail(a, -e, "'%s': %s", dir, strerror(e));
 		}
-		close(fd);
-		fd = nfd;
+		/* cdir grows with the walk: cdir[0..pos+n) == dir[0..pos+n) */
+		memcpy(a->cdir + pos, dir + pos, n);
+		a->cdir[pos + n] = '\0';
+		if (pos)
+			a->cdir[pos - 1] = '/';
+		a->dfd[a->depth] = nfd;
+		a->dend[a->depth++] = pos + n;
+		pos += n;
+		if (dir[pos] == '/')
+			pos++;
 	}
-	a->cfd = fd;
-	snprintf(a->cdir, sizeof(a->cdir), "%s", dir);
-	return fd;
+	return a->depth ? a->dfd[a->depth - 1] : a->rootfd;
 }
 
 /* Split clean path into parent fd and base name. */
@@ -198,7 +224,9 @@ static void set_owner_time(struct archive *a, int pfd, const char *base, int fd)
 {
 	const struct ar_entry *e = &a->e;
 	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = e->mtime } };
-	if (a->is_root) {
+	/* New nodes belong to us already: chown only what differs (most of a
+	 * root is 0:0), chmod only when the creation mode was not final. */
+	if (a->is_root && (e->uid != a->euid || e->gid != a->egid)) {
 		/* chown first: it clears setuid/setgid, chmod restores them */
 		if (fd >= 0)
 			(void)!fchown(fd, e->uid, e->gid);
@@ -206,11 +234,12 @@ static void set_owner_time(struct archive *a, int pfd, const char *base, int fd)
 			(void)!fchownat(pfd, base, e->uid, e->gid, AT_SYMLINK_NOFOLLOW);
 	}
 	if (fd >= 0) {
-		(void)!fchmod(fd, e->mode);
+		if (a->need_chmod)
+			(void)!fchmod(fd, e->mode);
 		(void)!futimens(fd, ts);
 	} else {
-		if (e->type != AR_SYMLINK)
-			(void)!fchmodat(pfd, base, e->mode, 0); /* just created, not a symlink */
+		if (e->type != AR_SYMLINK && a->need_chmod)
+			(void)!fchmodat(pfd, base, e->mode, 0); /* we made it: not a symlink */
 		if (e->type != AR_DIR)
 			(void)!utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW);
 	}
@@ -269,6 +298,36 @@ static int do_hardlink(struct archive *a, const char *path, const char *target_r
 	return pfd < 0 ? pfd : 0;
 }
 
+/* One node at pfd/base with its final permissions where the umask allows;
+ * -EEXIST when something is there. */
+static int make_node(struct archive *a, int pfd, const char *base)
+{
+	const struct ar_entry *e = &a->e;
+	mode_t perm = e->mode & 0777;
+	a->need_chmod = (e->mode & 07000) || (perm & a->umask);
+	switch (e->type) {
+	case AR_FILE:
+		a->outfd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				  perm | 0200);
+		a->need_chmod |= !(perm & 0200);
+		return a->outfd < 0 ? -errno : 0;
+	case AR_DIR:
+		/* owner rwx while unpacking (a 0555 directory must take its files) */
+		a->need_chmod |= (perm & 0700) != 0700;
+		return mkdirat(pfd, base, perm | 0700) < 0 ? -errno : 0;
+	case AR_SYMLINK:
+		return symlinkat(e->link, pfd, base) < 0 ? -errno : 0;
+	case AR_CHR:
+	case AR_BLK:
+	case AR_FIFO: {
+		mode_t t = e->type == AR_CHR ? S_IFCHR : e->type == AR_BLK ? S_IFBLK : S_IFIFO;
+		return mknodat(pfd, base, t | perm, makedev(e->rdev_major, e->rdev_minor)) < 0 ? -errno : 0;
+	}
+	default:
+		return 0;
+	}
+}
+
 /* Create the current entry (a->e, path already clean). */
 static int create_entry(struct archive *a, const char *path)
 {
@@ -297,6 +356,7 @@ static int create_entry(struct archive *a, const char *path)
 			a->outfd = openat(pfd, base, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
 			if (a->outfd < 0)
 				return ar_fail(a, -errno, "open %s: %s", path, strerror(errno));
+			a->need_chmod = true;
 			return 0;
 		}
 		if ((r = hlink_add(a, path)) < 0)
@@ -305,36 +365,29 @@ static int create_entry(struct archive *a, const char *path)
 	int pfd = parent_of(a, path, true, &base);
 	if (pfd < 0)
 		return pfd;
-	if ((r = clear_slot(a, pfd, base, e->type == AR_DIR, &isdir)) < 0)
-		return r;
-	pfd = parent_of(a, path, true, &base); /* clear_slot may drop the cache */
-	if (pfd < 0)
-		return pfd;
-	switch (e->type) {
-	case AR_FILE:
-		a->outfd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (a->outfd < 0)
-			return ar_fail(a, -errno, "create %s: %s", path, strerror(errno));
+	/* Create first; only when something is in the way, look at it (a
+	 * symlink or file is removed, never followed) and try once more. */
+	for (int attempt = 0;; attempt++) {
+		r = make_node(a, pfd, base);
+		if (r != -EEXIST || attempt)
+			break;
+		if ((r = clear_slot(a, pfd, base, e->type == AR_DIR, &isdir)) < 0)
+			return r;
+		pfd = parent_of(a, path, true, &base); /* clear_slot may drop the cache */
+		if (pfd < 0)
+			return pfd;
+		if (isdir) { /* a directory entry for an existing directory */
+			a->need_chmod = true;
+			r = 0;
+			break;
+		}
+	}
+	if (r < 0)
+		return ar_fail(a, r, "create %s: %s", path, strerror(-r));
+	if (e->type == AR_FILE)
 		return 0; /* owner, mode, time when the data is complete */
-	case AR_DIR:
-		if (!isdir && mkdirat(pfd, base, 0700) < 0)
-			return ar_fail(a, -errno, "mkdir %s: %s", path, strerror(errno));
-		break;
-	case AR_SYMLINK:
-		if (symlinkat(e->link, pfd, base) < 0)
-			return ar_fail(a, -errno, "symlink %s: %s", path, strerror(errno));
-		break;
-	case AR_CHR:
-	case AR_BLK:
-	case AR_FIFO: {
-		mode_t t = e->type == AR_CHR ? S_IFCHR : e->type == AR_BLK ? S_IFBLK : S_IFIFO;
-		if (mknodat(pfd, base, t | 0600, makedev(e->rdev_major, e->rdev_minor)) < 0)
-			return ar_fail(a, -errno, "mknod %s: %s", path, strerror(errno));
-		break;
-	}
-	default:
+	if (e->type == AR_SKIP || e->type == AR_SOCK)
 		return 0;
-	}
 	set_owner_time(a, pfd, base, -1);
 	return 0;
 }
@@ -641,9 +694,9 @@ int archive_finish(struct archive *a)
 	}
 	if (a->state == ST_END)
 		return 0;
-	/* tar: one zero block, or a clean end at a header boundary after at
-	 * least one entry, is accepted (some writers omit the second block). */
-	if (a->kind == AR_TAR && a->state == ST_HDR && a->have == 0 && (a->zero_blocks || a->entries))
+	/* tar: one zero block is accepted (some writers omit the second); an
+	 * end without any could be a transfer cut at a member boundary. */
+	if (a->kind == AR_TAR && a->state == ST_HDR && a->have == 0 && a->zero_blocks)
 		return 0;
 	return ar_fail(a, -EBADMSG, "archive truncated at offset %llu (in %s)",
 		       (unsigned long long)a->offset,

@@ -187,7 +187,9 @@ int tar_parse_header(const uint8_t blk[512], struct ar_entry *e, char *meta)
 	switch (type) {
 	case '0': case '\0': case '7': {
 		size_t l = strlen(e->path);
-		e->type = l && e->path[l - 1] == '/' ? AR_DIR : AR_FILE; /* v7 directories */
+		/* v7 archives mark directories with a trailing '/'; in ustar/GNU
+		 * headers the name field may be a cut long name that ends so */
+		e->type = !ustar && l && e->path[l - 1] == '/' ? AR_DIR : AR_FILE;
 		break;
 	}
 	case '1': e->type = AR_HARDLINK; break;

@@ -173,6 +173,9 @@ static int run_root(struct fetch_job *j, char **mirrors, size_t nm, const char *
 {
 	static struct cmdline cl;
 	memset(&cl, 0, sizeof(cl));
+	/* the options that have a command-line equivalent */
+	cl.fetch_timeout = (int)j->opts.low_speed_time_s;
+	cl.fetch_retries = (int)j->opts.tries;
 	cl.root.type = ROOT_URL;
 	snprintf(cl.root.url, sizeof(cl.root.url), "%s", url);
 	snprintf(cl.mirror[cl.nmirror++], CMDLINE_MAX_URL, "%s", url);
@@ -193,7 +196,6 @@ static int run_root(struct fetch_job *j, char **mirrors, size_t nm, const char *
 		cl.words[cl.nwords++].value = (char *)pin;
 	}
 	cl.verify_off = voff;
-	(void)j;
 	return fetch_root_test(&cl, newroot, run, keydir);
 }
 

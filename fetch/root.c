@@ -300,6 +300,15 @@ static int fetch_root_in(const struct cmdline *cl, const struct net_lease *lease
 	}
 	if ((r = collect_urls(&j, cl, lease)) < 0)
 		return r;
+	/* netinit.fetch.timeout=: a transfer that stalls (under 1 KiB/s) this
+	 * long is aborted and retried; netinit.fetch.retries=: tries per server */
+	if (cl->fetch_timeout > 0) {
+		j.opts.low_speed_time_s = (unsigned)cl->fetch_timeout;
+		if (j.opts.connect_timeout_ms > (unsigned)cl->fetch_timeout * 1000)
+			j.opts.connect_timeout_ms = (unsigned)cl->fetch_timeout * 1000;
+	}
+	if (cl->fetch_retries >= 0)
+		j.opts.tries = cl->fetch_retries > 0 ? (unsigned)cl->fetch_retries : 1;
 	size_t nk = key_args(cl, keys, CMDLINE_MAX_LIST);
 	r = fetch_job_verify_setup(&j, keydir, keys, nk, pin_arg(cl), cl->verify_off);
 	if (r < 0)

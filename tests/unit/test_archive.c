@@ -328,6 +328,13 @@ static void test_unpack_tar(void **state)
 	tar_entry(&b, "short", '0', NULL, "pax", 3, 0644);
 	tar_entry(&b, "././@LongLink", 'L', NULL, longname, strlen(longname) + 1, 0644);
 	tar_entry(&b, "trunc", '0', NULL, "gnu", 3, 0644);
+	/* a GNU long name whose cut 100-byte header name ends in '/' */
+	char cut[120], full[200];
+	memset(cut, 'd', 98);
+	strcpy(cut + 98, "/");
+	snprintf(full, sizeof(full), "%sfile.pas", cut);
+	tar_entry(&b, "././@LongLink", 'L', NULL, full, strlen(full) + 1, 0644);
+	tar_entry(&b, cut, '0', NULL, "cut", 3, 0644);
 	tar_end(&b);
 	for (size_t step = 1; step <= 8192; step *= 8) {
 		int r = unpack(&b, step, 0, err, sizeof(err));
@@ -350,6 +357,9 @@ static void test_unpack_tar(void **state)
 		assert_true(exists(longname, rootdir));
 		assert_false(exists("short", rootdir));
 		assert_false(exists("trunc", rootdir));
+		snprintf(p, sizeof(p), "%s/%s", rootdir, full);
+		assert_int_equal(stat(p, &st), 0);
+		assert_true(S_ISREG(st.st_mode)); /* not a directory */
 	}
 	free(b.p);
 }
@@ -458,6 +468,11 @@ static void test_limits(void **state)
 	assert_int_equal(unpack(&b, 4096, 0, err, sizeof(err)), -EBADMSG);
 	b.len = 100;
 	assert_int_not_equal(unpack(&b, 4096, 0, err, sizeof(err)), 0);
+	/* a tar cut exactly at a member boundary (no end blocks) */
+	struct buf c = { 0 };
+	tar_entry(&c, "a", '0', NULL, "x", 1, 0644);
+	assert_int_equal(unpack(&c, 4096, 0, err, sizeof(err)), -EBADMSG);
+	free(c.p);
 	/* not an archive */
 	memset(b.p, 'x', 600);
 	b.len = 600;
