@@ -93,20 +93,24 @@ bool net_link_wanted(const struct net_want *w, const struct rtnl_link *l)
 	return w->has_mac && l->has_mac && memcmp(w->mac, l->mac, 6) == 0;
 }
 
-/* dracut ifname=<name>:<mac>: give the link with that MAC its name. */
-static void rename_links(struct rtnl *nl, const struct cmdline *cl)
+/* dracut ifname=<name>:<mac>: give the link with that MAC its name.
+ * Returns how many of the ifname= MACs are present (renamed or already
+ * right), so the caller can wait for a driver that is still probing. */
+static size_t rename_links(struct rtnl *nl, const struct cmdline *cl)
 {
 	struct rtnl_link links[64];
 	int n = rtnl_links(nl, links, 64), i;
-	size_t k;
+	size_t k, present = 0;
 
 	for (k = 0; k < cl->nifname; k++) {
 		for (i = 0; i < n; i++) {
 			int r;
 
-			if (!links[i].has_mac || memcmp(links[i].mac, cl->ifname[k].mac, 6) != 0 ||
-			    strcmp(links[i].name, cl->ifname[k].name) == 0)
+			if (!links[i].has_mac || memcmp(links[i].mac, cl->ifname[k].mac, 6) != 0)
 				continue;
+			present++;
+			if (strcmp(links[i].name, cl->ifname[k].name) == 0)
+				break;
 			r = rtnl_link_rename(nl, links[i].index, cl->ifname[k].name);
 			if (r < 0)
 				nl_warn(NET_STAGE, "ifname=: cannot rename %s to %s: %s", links[i].name,
@@ -114,8 +118,19 @@ static void rename_links(struct rtnl *nl, const struct cmdline *cl)
 			else
 				nl_info(NET_STAGE, "renamed %s to %s (ifname=)", links[i].name,
 					cl->ifname[k].name);
+			break;
 		}
 	}
+	return present;
+}
+
+/* Rename as the links appear, up to the iflink timeout. */
+static void rename_links_wait(struct rtnl *nl, const struct cmdline *cl, int timeout_s)
+{
+	int64_t end = net_now_ms() + (int64_t)timeout_s * 1000;
+
+	while (rename_links(nl, cl) < cl->nifname && net_now_ms() < end)
+		poll(NULL, 0, 100);
 }
 
 int net_find_links(struct rtnl *nl, const struct net_want *w, int timeout_s,
@@ -482,11 +497,17 @@ int net_up(const struct cmdline *cl, struct net_lease *out)
 	n = if_nametoindex("lo");
 	if (n > 0)
 		rtnl_link_up(&nl, n);
-	rename_links(&nl, cl);
-	want_from_cmdline(cl, &want);
 	iflink = cl->timeout_iflink >= 0 ? cl->timeout_iflink : NET_DEFAULT_IFLINK;
+	{
+		int64_t t0 = net_now_ms();
+
+		rename_links_wait(&nl, cl, iflink);
+		/* one iflink budget for renaming and finding together */
+		n = iflink - (int)((net_now_ms() - t0) / 1000);
+	}
+	want_from_cmdline(cl, &want);
 	carrier = cl->timeout_carrier >= 0 ? cl->timeout_carrier : DHCP_DEFAULT_CARRIER;
-	n = net_find_links(&nl, &want, iflink, ifs, DHCP_MAX_LINKS);
+	n = net_find_links(&nl, &want, n > 0 ? n : 0, ifs, DHCP_MAX_LINKS);
 	if (n < 0) {
 		nl_err(NET_STAGE, "no network interface found after %d s: is the NIC driver in the "
 		       "initramfs? (rd.net.timeout.iflink)", iflink);
