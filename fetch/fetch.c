@@ -283,8 +283,9 @@ int fetch_job_run(struct fetch_job *j)
 			if (r == -ENOSPC || r == -ENOMEM)
 				return r; /* would not fit from any mirror */
 			if (j->nurls > 1)
-				nl_warn("fetch", "mirror %zu failed (%s), trying the next one",
-					order[i] + 1, strerror(-r));
+				nl_warn("fetch", "mirror %zu failed (%s), trying the next one", order[i] + 1,
+					r == -EAGAIN ? "kept failing" : r == -EBADMSG ? "verification"
+					: strerror(-r));
 		}
 	}
 	return r;
