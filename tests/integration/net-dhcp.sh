@@ -140,6 +140,7 @@ case_select() {
 	run_client "$c2" "$o" --cmdline "ip=dhcp BOOTIF=01-52-54-00-aa-00-03" && [ "$(val IFNAME "$o")" = c2 ] \
 		&& ip -n "$c2" link show c1 | grep -vq "UP" \
 		&& pass "BOOTIF= picks the link by MAC" || fail "BOOTIF=" "IFNAME=$(val IFNAME "$o"): $(tail -2 "$o.err")"
+	ip -n "$c2" addr flush dev c2
 	o=$work/ifname.out
 	run_client "$c2" "$o" --cmdline "ifname=boot0:52:54:00:aa:00:02 ip=boot0:dhcp" && [ "$(val IFNAME "$o")" = boot0 ] \
 		&& [ "$(val MAC "$o")" = 52:54:00:aa:00:02 ] \
@@ -157,7 +158,7 @@ case_select() {
 	ip -n "$c2" addr flush dev c2
 	o=$work/bootdev.out
 	run_client "$c2" "$o" --cmdline "ip=dhcp bootdev=c2" && [ "$(val IFNAME "$o")" = c2 ] \
-		&& pass "bootdev= picks the link" || fail "bootdev=" "IFNAME=$(val IFNAME "$o")"
+		&& pass "bootdev= picks the link" || fail "bootdev=" "IFNAME=$(val IFNAME "$o"): $(tail -3 "$o.err")"
 	kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 }
 
@@ -347,6 +348,7 @@ case_late_link() {
 		fail "late link" "IFNAME=$(val IFNAME "$o"): $(tail -2 "$o.err")"
 	fi
 	kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
+	ip netns del "$lc"   # its address must not collide with later cases
 }
 
 # ---- 8. no server at all: bounded, clear failure ----
