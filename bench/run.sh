@@ -66,6 +66,7 @@ failed=()
 for s in "${scripts[@]}"; do
 	say "running $s"
 	t0=$SECONDS
+	[ "$s" = "${scripts[0]}" ] || echo >> "$out"   # a blank line between sections
 	timeout -k 30 "${BENCH_SCRIPT_TIMEOUT:-5400}" bash "$s" | tee -a "$out"
 	rc=${PIPESTATUS[0]}
 	say "$s finished in $((SECONDS - t0)) s (exit $rc)"
