@@ -108,6 +108,10 @@ static int stage_cmdline(struct cmdline *cl)
 static int stage_mount_root(const struct cmdline *cl, struct boot_state *bs)
 {
 	mkdir(NEWROOT, 0755);
+	if (!strcmp(cl->writable, "persistent"))
+		nl_warn("mount", "netinit.writable=persistent (per-host directories on the server) is not "
+			"implemented by this init yet: the node gets a volatile layer, and its changes are "
+			"lost at reboot");
 	switch (cl->root.type) {
 	case ROOT_BLOCK:
 		return localroot_mount(cl, NEWROOT);
