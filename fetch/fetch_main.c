@@ -310,7 +310,8 @@ int fetch_main(int argc, char **argv)
 	}
 	if (r < 0) {
 		mt_discard(&t);
-		nl_err("fetch", "%s: failed (%s)", url, r == -EBADMSG ? "verification" : strerror(-r));
+		nl_err("fetch", "%s: failed (%s)", url, r == -EBADMSG ? "verification"
+		       : r == -EAGAIN ? "kept failing" : strerror(-r));
 		return 1;
 	}
 	if (j.verify || j.has_pin) {

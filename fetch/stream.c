@@ -346,7 +346,7 @@ static int st_write(struct sink *k, const uint8_t *p, size_t n)
 	if (s->raw_fd >= 0 && (r = write_all(s->raw_fd, p, n)) < 0)
 		return st_fail(s, r, "write: %s", strerror(-r));
 	s->sink.offset += n;
-	if (s->fmt == FMT_UNKNOWN) {
+	if (s->fmt == FMT_UNKNOWN && !s->passthrough) {
 		size_t take = STREAM_HEAD - s->headlen < n ? STREAM_HEAD - s->headlen : n;
 		memcpy(s->head + s->headlen, p, take);
 		s->headlen += take, p += take, n -= take;
@@ -393,7 +393,7 @@ void stream_free(struct stream *s)
 int stream_finish(struct stream *s, uint8_t sha[SHA256_LEN])
 {
 	int r;
-	if (s->fmt == FMT_UNKNOWN) {
+	if (s->fmt == FMT_UNKNOWN && !s->passthrough) {
 		if ((r = detect_and_open(s)) < 0 || (r = deliver(s, s->head, s->headlen)) < 0)
 			return r;
 	}

@@ -173,6 +173,14 @@ run redirect-loop 1 "$P/redirect-loop/rand.bin" "$work/o.bin" "${fast[@]}" && lo
 run redirect-https 1 "$P/redirect-https/rand.bin" "$work/o.bin" "${fast[@]}" && logged redirect-https "refused" &&
 	pass "fetch-http: redirect to another scheme refused" || fail "fetch-http: scheme change" "followed"
 
+python3 tests/fetch/blackhole.py 60 > "$work/bh.port" &
+pids+=($!)
+for i in $(seq 30); do [ -s "$work/bh.port" ] && break; sleep 0.1; done
+run connect-timeout 1 "http://127.0.0.1:$(cat "$work/bh.port")/x" "$work/o5.bin" --connect-timeout 1 "${fast[@]}" &&
+	logged connect-timeout "Connection timed out; try 2/4" &&
+	pass "fetch-http: connect timeout (SYNs dropped): logged, retried, gave up" ||
+	fail "fetch-http: connect timeout" "$(grep -a -m1 warning "$work/connect-timeout.log")"
+
 # ---- archive safety over the wire ----
 for a in "$www"/*.tar "$www"/*.cpio; do
 	n=$(basename "$a")
