@@ -86,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&c, 0, sizeof(c));
 	c.cfg = &cfg;
 	c.fd = c.arp_fd = devnull; /* sends fail quietly, nothing is opened */
+	c.ev_fd = -1;
 	c.id.vendor_class = cfg.vendor_class;
 	c.n = 2;
 	for (i = 0; i < 2; i++) {

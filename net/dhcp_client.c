@@ -25,6 +25,8 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
 enum dstate {
@@ -57,6 +59,7 @@ struct dlink {
 struct dctx {
 	const struct dhcp_config *cfg;
 	int fd, arp_fd;
+	int ev_fd;    /* rtnetlink RTMGRP_LINK events, or -1 */
 	struct dlink l[DHCP_MAX_LINKS];
 	size_t n;
 	struct dhcp_client_id id;
@@ -508,6 +511,21 @@ static bool on_arp(struct dctx *c, int64_t now)
 
 /* ---- the loop ---- */
 
+/* Link notifications (RTMGRP_LINK), so carrier is seen when it comes. */
+static int link_events_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void link_start(struct dctx *c, struct dlink *l, int64_t now)
 {
 	if (c->cfg->request.s_addr)
@@ -576,7 +594,9 @@ static void close_all(struct dctx *c)
 		close(c->fd);
 	if (c->arp_fd >= 0)
 		close(c->arp_fd);
-	c->fd = c->arp_fd = -1;
+	if (c->ev_fd >= 0)
+		close(c->ev_fd);
+	c->fd = c->arp_fd = c->ev_fd = -1;
 }
 
 static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
@@ -592,7 +612,8 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 		c->l[i].carrier_end = now + (int64_t)cfg->carrier_timeout * 1000;
 
 	for (;;) {
-		struct pollfd pfd[2];
+		struct pollfd pfd[3];
+		int arp_i = -1, ev_i = -1;
 		int64_t wake = cycle_end;
 		size_t np = 0, waiting = 0, alive = 0;
 		int k;
@@ -633,7 +654,13 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 		pfd[np].fd = c->fd;
 		pfd[np++].events = POLLIN;
 		if (c->arp_fd >= 0) {
+			arp_i = (int)np;
 			pfd[np].fd = c->arp_fd;
+			pfd[np++].events = POLLIN;
+		}
+		if (c->ev_fd >= 0) { /* link events: carrier, new links */
+			ev_i = (int)np;
+			pfd[np].fd = c->ev_fd;
 			pfd[np++].events = POLLIN;
 		}
 		if (alive == 0)
@@ -650,8 +677,9 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 					to_init(c, &c->l[i], now);
 			continue;
 		}
-		if (waiting && wake > now + 50)
-			wake = now + 50;
+		/* Carrier changes wake us through ev_fd; polling is the fallback. */
+		if (waiting && wake > now + (c->ev_fd >= 0 ? 250 : 50))
+			wake = now + (c->ev_fd >= 0 ? 250 : 50);
 		if (cfg->late_links && wake > next_scan)
 			wake = next_scan;
 		r = poll(pfd, np, (int)(wake > now ? wake - now : 0));
@@ -662,9 +690,19 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 		if (r > 0 && (pfd[0].revents & (POLLIN | POLLERR)))
 			for (k = 0; k < 64 && on_packet(c, now); k++)
 				;
-		if (r > 0 && np > 1 && (pfd[1].revents & (POLLIN | POLLERR)))
+		if (r > 0 && arp_i >= 0 && (pfd[arp_i].revents & (POLLIN | POLLERR)))
 			for (k = 0; k < 64 && on_arp(c, now); k++)
 				;
+		if (r > 0 && ev_i >= 0 && (pfd[ev_i].revents & (POLLIN | POLLERR))) {
+			char drain[4096];
+
+			/* The content does not matter: carrier and links are read
+			 * again at the top of the loop. */
+			while (recv(c->ev_fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+				;
+			if (cfg->late_links)
+				next_scan = now;
+		}
 	}
 }
 
@@ -690,10 +728,14 @@ int dhcp_run(const struct dhcp_ifspec *ifs, size_t n, const struct dhcp_config *
 		c.l[i].st = D_WAIT_CARRIER;
 	}
 	c.arp_fd = -1;
+	c.ev_fd = link_events_socket();
 	c.fd = packet_socket(0, ETH_P_IP, true);
 	if (c.fd < 0) {
-		nl_err(DHCP_STAGE, "cannot open a packet socket: %s", strerror(-c.fd));
-		return c.fd;
+		r = c.fd;
+		nl_err(DHCP_STAGE, "cannot open a packet socket: %s", strerror(-r));
+		c.fd = -1;
+		close_all(&c);
+		return r;
 	}
 	if (rtnl_open(&nl) < 0)
 		nl.fd = -1; /* carrier unknown: start at once */
