@@ -99,7 +99,9 @@ int net_handover(const struct net_lease *l, const char *newroot);
  * list (after net_up), else /etc/resolv.conf (host use).  0 or -errno. */
 int net_resolve(const char *name, struct in_addr *out);
 
-/* `init dhcp IFACE... [options]`: run the client alone, print the lease. */
+/* `init dhcp [options] IFACE...` or `init dhcp --cmdline LINE`: run the
+ * client alone (or net_up()), print the lease.  argv[0] is the command
+ * name ("dhcp"); options start at argv[1].  Exit status 0, 1, 2 (usage). */
 int dhcp_main(int argc, char **argv);
 
 /* ---- helpers shared with the tests and other stages ---- */
