@@ -13,6 +13,8 @@
 #include "net.h"
 #include "net_internal.h"
 #include "dhcp_client.h"
+#include "rtnl.h"
+#include <linux/if_arp.h>
 #include "log.h"
 
 static void fill(struct net_lease *l)
@@ -201,6 +203,59 @@ static void test_backoff(void **state)
 	assert_int_equal(dhcp_backoff_ms(1000, 1000), 64000);
 }
 
+/* Which links are candidates (doc/network.md, "Candidate links"). */
+static void test_link_wanted(void **state)
+{
+	static const struct {
+		const char *name, *kind;
+		unsigned short type;
+		bool has_mac;
+		bool any, named, bootif;
+	} t[] = {
+		/* name    kind      type            mac    any    named(eth1) bootif(..:02) */
+		{ "eth0", "", ARPHRD_ETHER, true, true, false, false },
+		{ "eth1", "", ARPHRD_ETHER, true, true, true, false },
+		{ "veth0", "veth", ARPHRD_ETHER, true, true, false, false },
+		{ "lo", "", ARPHRD_LOOPBACK, false, false, false, false },
+		{ "br0", "bridge", ARPHRD_ETHER, true, false, false, false },
+		{ "bond0", "bond", ARPHRD_ETHER, true, false, false, false },
+		{ "eth0.5", "vlan", ARPHRD_ETHER, true, false, false, false },
+		{ "ib0", "", ARPHRD_INFINIBAND, false, false, false, false },
+		{ "wg0", "wireguard", ARPHRD_NONE, false, false, false, false },
+		{ "eth2", "", ARPHRD_ETHER, true, false, false, true }, /* off-listed below for "any" */
+	};
+	struct net_want any, named, bootif;
+	size_t i;
+
+	net_want_init(&any);
+	strcpy(any.off[any.noff++], "eth2");
+	net_want_init(&named);
+	net_want_name(&named, "eth1");
+	net_want_name(&named, "eth1"); /* duplicates are merged */
+	assert_int_equal(named.nnames, 1);
+	net_want_init(&bootif);
+	memcpy(bootif.mac, "\x52\x54\x00\x00\x00\x02", 6);
+	bootif.has_mac = true;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct rtnl_link l;
+
+		memset(&l, 0, sizeof(l));
+		strcpy(l.name, t[i].name);
+		strcpy(l.kind, t[i].kind);
+		l.type = t[i].type;
+		l.has_mac = t[i].has_mac;
+		memcpy(l.mac, "\x52\x54\x00\x00\x00\x01", 6);
+		if (strcmp(t[i].name, "eth2") == 0)
+			l.mac[5] = 2;
+		if (net_link_wanted(&any, &l) != t[i].any)
+			fail_msg("%s: any", t[i].name);
+		if (net_link_wanted(&named, &l) != t[i].named)
+			fail_msg("%s: named", t[i].name);
+		if (net_link_wanted(&bootif, &l) != t[i].bootif)
+			fail_msg("%s: bootif", t[i].name);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_format_unterminated),
 		cmocka_unit_test(test_parse_route),
 		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_link_wanted),
 	};
 
 	log_set_level(NL_ERR);
