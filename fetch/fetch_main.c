@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,15 +288,11 @@ int fetch_main(int argc, char **argv)
 	if (t.unpack)
 		snprintf(t.partial, sizeof(t.partial), "%s.partial-%d", t.unpack, (int)getpid());
 	j.target = (struct stream_target){ &t, mt_open, mt_discard };
-	/* Room at the destination (tmpfs: MemAvailable). */
+	/* Room at the destination (tmpfs: MemAvailable): the directory that
+	 * will hold DIR or OUT. */
 	char dir[4200];
-	snprintf(dir, sizeof(dir), "%s", t.unpack ? t.unpack : outpart[0] ? outpart : ".");
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = slash == dir ? '/' : '\0', slash[slash == dir] = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
-	j.space = fetch_space_at(dir);
+	snprintf(dir, sizeof(dir), "%s", t.unpack ? t.unpack : outpart[0] ? outpart : "./x");
+	j.space = fetch_space_at(dirname(dir));
 
 	r = fetch_job_run(&j);
 	if (r == 0 && t.unpack)

@@ -148,7 +148,7 @@ static int read_head(int fd, uint8_t *buf, size_t cap, size_t *have, size_t *hea
 			room = HTTP_HEAD_MAX;
 		if (*have >= HTTP_HEAD_MAX)
 			return why(ts, -EPROTO, "response head over %d bytes", HTTP_HEAD_MAX);
-		ssize_t n = recv_some(fd, buf + *have, room - (*have < room ? 0 : 0), o, sp);
+		ssize_t n = recv_some(fd, buf + *have, room, o, sp);
 		if (n == -ETIMEDOUT)
 			return why(ts, -EAGAIN, "no response within %u s", o->low_speed_time_s);
 		if (n < 0)

@@ -211,9 +211,8 @@ int url_expand(const char *in, const char *hostname, const uint8_t *mac,
 						mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 			p++;
 		} else if (p[1] == '%') {
-			tmp[0] = '%', alen = 1, p++;
-			/* A literal '%' must stay encoded in the URL. */
-			memcpy(tmp, "%25", 3), alen = 3;
+			/* a literal '%' stays percent-encoded in the URL */
+			memcpy(tmp, "%25", 3), alen = 3, p++;
 		} else if (isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
 			memcpy(tmp, p, 3), alen = 3, p += 2;
 		} else {
