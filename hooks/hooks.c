@@ -31,7 +31,7 @@ int hooks_run(enum boot_stage stage, const char *hostname, const char *ifname,
 	      const char *ip, const char *newroot)
 {
 	char dir[256], *names[MAX_HOOKS];
-	char e_stage[64], e_host[96], e_if[48], e_ip[48], e_root[300];
+	char e_stage[64], e_host[300], e_if[48], e_ip[48], e_root[300];
 	char *envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", e_stage, e_host, e_if, e_ip, e_root, NULL };
 	size_t n = 0;
 	struct dirent *d;

@@ -14,7 +14,7 @@ struct net_lease;
 
 struct boot_state {
 	int have_net;          /* a lease or static address is configured */
-	char hostname[64];     /* validated, "" if none */
+	char hostname[254];    /* validated (hostname_valid()), "" if none */
 	char ifname[16];
 	char ipaddr[16];
 	struct net_lease *lease; /* when the network is up */

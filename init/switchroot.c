@@ -118,23 +118,38 @@ static void delete_tree(int dirfd, dev_t dev, struct freed *f)
 	closedir(dir);
 }
 
-/* MemFree in kB from an open /proc/meminfo (it stays readable after /proc moved). */
-static long long memfree_kb(int fd)
+/*
+ * Free memory in kB: MemFree from /proc/meminfo plus the pages parked in the
+ * per-CPU free lists ("count:" under "pagesets" in /proc/zoneinfo), which
+ * MemFree leaves out: a few MB freed go to those lists first and MemFree
+ * does not move.  The files are opened before /proc moves and stay readable.
+ */
+static long long free_kb(int memfd, int zonefd)
 {
-	char buf[4096];
-	ssize_t n = fd >= 0 ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
+	static char buf[65536];
+	long long kb = -1, pcp = 0;
+	ssize_t n;
 	char *p;
 
+	n = memfd >= 0 ? pread(memfd, buf, sizeof(buf) - 1, 0) : -1;
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
 	p = strstr(buf, "MemFree:");
-	return p ? strtoll(p + 8, NULL, 10) : -1;
+	if (p)
+		kb = strtoll(p + 8, NULL, 10);
+	n = zonefd >= 0 ? pread(zonefd, buf, sizeof(buf) - 1, 0) : -1;
+	if (n > 0) {
+		buf[n] = '\0';
+		for (p = strstr(buf, "count: "); p; p = strstr(p + 7, "count: "))
+			pcp += strtoll(p + 7, NULL, 10);
+	}
+	return kb < 0 ? -1 : kb + pcp * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 int switch_root(const char *newroot, const char *init, char *const argv[], bool dry_run)
 {
-	int memfd;
+	int memfd, zonefd;
 	struct stat rst;
 	struct freed f = { 0, 0 };
 	long long free_before, free_after;
@@ -145,6 +160,7 @@ int switch_root(const char *newroot, const char *init, char *const argv[], bool 
 	if (r < 0 || dry_run)
 		return r;
 	memfd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	zonefd = open("/proc/zoneinfo", O_RDONLY | O_CLOEXEC);
 
 	for (size_t i = 0; i < ARRAY_SIZE(api_mounts); i++) {
 		snprintf(target, sizeof(target), "%s%s", newroot, api_mounts[i]);
@@ -159,15 +175,17 @@ int switch_root(const char *newroot, const char *init, char *const argv[], bool 
 		nl_err("switch_root", "chdir %s: %s", newroot, strerror(errno));
 		return -errno;
 	}
-	free_before = memfree_kb(memfd);
+	free_before = free_kb(memfd, zonefd);
 	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd >= 0 && fstat(rootfd, &rst) == 0)
 		delete_tree(rootfd, rst.st_dev, &f);
 	else if (rootfd >= 0)
 		close(rootfd);
-	free_after = memfree_kb(memfd);
+	free_after = free_kb(memfd, zonefd);
 	if (memfd >= 0)
 		close(memfd);
+	if (zonefd >= 0)
+		close(zonefd);
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) {
 		nl_err("switch_root", "moving %s to /: %s", newroot, strerror(errno));
 		return -errno;
@@ -176,7 +194,7 @@ int switch_root(const char *newroot, const char *init, char *const argv[], bool 
 		nl_err("switch_root", "chroot into %s: %s", newroot, strerror(errno));
 		return -errno;
 	}
-	nl_info("switch_root", "freed the initramfs: %u files, %llu KiB (MemFree %lld -> %lld kB); exec %s",
+	nl_info("switch_root", "freed the initramfs: %u files, %llu KiB (free memory %lld -> %lld kB); exec %s",
 		f.files, f.bytes / 1024, free_before, free_after, init);
 	execv(init, argv);
 	r = -errno;
