@@ -92,11 +92,18 @@ uint64_t fetch_space_at(const char *dir)
 	return space;
 }
 
-static unsigned jitter(unsigned ms)
+static unsigned jitter(unsigned ms, uint64_t seed)
 {
 	uint32_t r = 0;
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
-		r = (uint32_t)(time(NULL) ^ (uint32_t)getpid() * 2654435761u);
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r)) {
+		/* crng not ready yet (early boot): every node is PID 1 with the same
+		 * clock, so mix in the per-host seed (MAC) and the nanoseconds */
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		uint64_t x = seed ^ (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull;
+		x ^= x >> 31, x *= 0xbf58476d1ce4e5b9ull, x ^= x >> 29;
+		r = (uint32_t)x;
+	}
 	/* "equal jitter": half fixed, half random, so tries never bunch up */
 	return ms / 2 + (ms ? r % (ms / 2 + 1) : 0);
 }
@@ -133,7 +140,8 @@ static int transfer(const struct fetch_job *j, const char *label, const struct u
 		}
 		if (t == o->tries)
 			break;
-		unsigned wait = ts.retry_after >= 0 ? (unsigned)ts.retry_after * 1000 : jitter(delay);
+		unsigned wait = ts.retry_after >= 0 ? (unsigned)ts.retry_after * 1000
+						    : jitter(delay, j->seed);
 		if (k->offset)
 			nl_warn("fetch", "%s: %s; try %u/%u in %.1f s, resuming at byte %" PRIu64,
 				label, ts.why, t + 1, o->tries, wait / 1000.0, k->offset);
