@@ -317,7 +317,7 @@ static int detect_and_open(struct stream *s)
 static void progress(struct stream *s, bool force)
 {
 	double t = now_s();
-	if (!force && t - s->t_last < 0.25)
+	if (s->quiet || (!force && t - s->t_last < 0.25))
 		return;
 	s->t_last = t;
 	double el = t - s->t_start;

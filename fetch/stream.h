@@ -53,6 +53,7 @@ struct stream {
 	uint64_t space;               /* bytes the target may hold (0: unchecked) */
 	uint64_t unpacked_hint;       /* manifest unpacked-size, 0: unknown */
 	const char *label;            /* for progress and log lines */
+	bool quiet;                   /* no progress lines (tests, fuzzing) */
 
 	/* state */
 	bool hash;                    /* compute sha256 (verification configured) */
