@@ -35,6 +35,13 @@ m "hostname=$(hostname)"
 m "memfree=$(grep MemFree /proc/meminfo | tr -s ' ')"
 [ -f /etc/netinit-test-root ] && m "rootmark=$(cat /etc/netinit-test-root)"
 [ -d /run/netinit ] && m "run-netinit=$(ls /run/netinit | tr '\n' ' ')"
+for f in /run/netinit/lease-*.conf; do
+	[ -f "$f" ] && grep -E "^(SOURCE|IFNAME|ADDR|PREFIX|ROUTER|DNS|HOSTNAME)=" "$f" | sed "s|^|NETINIT-TEST lease $(basename "$f") |"
+done
+[ -f /run/netinit/resolv.conf ] && m "run-resolv=$(grep nameserver /run/netinit/resolv.conf | tr '\n' ' ')"
+[ -f /etc/hostname ] && m "etc-hostname=$(cat /etc/hostname)"
+[ -d /run/systemd/network ] && m "networkd=$(cat /run/systemd/network/*.network 2>/dev/null | grep -E '^(Name|KeepConfiguration)=' | tr '\n' ' ')"
+m "addr=$(ip -4 -o addr show 2>/dev/null | grep -v ' lo ' | awk '{print $2, $4}' | tr '\n' ' ')"
 dmesg | grep 'netinit' | sed 's/^/NETINIT-KMSG /' | tail -n 60
 m "done"
 poweroff -f
