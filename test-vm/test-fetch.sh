@@ -77,6 +77,11 @@ n=fetch-tftp
 vm_expect $n 'netinit fetch: tftp://10.0.2.2/root.cpio.zst: [0-9]+ bytes in' "TFTP transfer from QEMU's TFTP server"
 vm_expect $n 'NETINIT-TEST rootmark=served-over-http' "the root came over TFTP"
 
+case_vm fetch-dhcp 300 "root=dhcp $base" ",tftp=$www,bootfile=root.cpio.zst"
+n=fetch-dhcp
+vm_expect $n 'netinit fetch: root from DHCP: tftp://10.0.2.2/root.cpio.zst' "root=dhcp: next-server + boot file name from the lease"
+vm_expect $n 'NETINIT-TEST rootmark=served-over-http' "the root named by DHCP is booted"
+
 case_vm fetch-mirror 240 "root=http://10.0.2.2:8081/root.squashfs netinit.mirror=$U/root.squashfs netinit.key=$key rd.retry=1 $base"
 n=fetch-mirror
 vm_expect $n 'NETINIT-TEST rootmark=served-over-http' "a dead first mirror: the next one serves the root"
