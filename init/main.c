@@ -112,6 +112,9 @@ static int stage_mount_root(const struct cmdline *cl, struct boot_state *bs)
 		nl_warn("mount", "netinit.writable=persistent (per-host directories on the server) is not "
 			"implemented by this init yet: the node gets a volatile layer, and its changes are "
 			"lost at reboot");
+	if (cl->hostfiles[0])
+		nl_warn("mount", "netinit.hostfiles=%s: per-host files over HTTP are not implemented by this "
+			"init yet; ignored", cl->hostfiles);
 	switch (cl->root.type) {
 	case ROOT_BLOCK:
 		return localroot_mount(cl, NEWROOT);

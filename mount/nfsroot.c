@@ -214,6 +214,8 @@ int nfsroot_mount(const struct cmdline *cl, const struct net_lease *lease, const
 	int wait_s = cl->timeout >= 0 ? cl->timeout : NFSROOT_TIMEOUT_DEFAULT;
 	uint64_t deadline = now_ms() + (uint64_t)wait_s * 1000;
 	unsigned delay_ms = 500;
+	/* rd.retry=N (dracut): at most N s between attempts; default: doubling up to 8 s */
+	unsigned max_delay_ms = cl->retry > 0 ? (unsigned)cl->retry * 1000 : 8000;
 	int volatile_layer = strcmp(cl->writable, "none") != 0;
 	/* With the overlay the NFS lower layer is read-only; without it ro/rw decides. */
 	int ro = volatile_layer ? 1 : cl->ro != 0;
@@ -276,8 +278,7 @@ int nfsroot_mount(const struct cmdline *cl, const struct net_lease *lease, const
 			strerror(-r), delay_ms / 1000.0);
 		sleep_ms(delay_ms + (unsigned)(rand() % 250)); /* jitter: a rack does not retry in step */
 		reap_children();
-		if (delay_ms < 8000)
-			delay_ms *= 2;
+		delay_ms = delay_ms * 2 > max_delay_ms ? max_delay_ms : delay_ms * 2;
 	}
 	if (volatile_layer) {
 		r = overlay_mount_volatile(lower, "/run/netinit/rw", NULL, newroot);
