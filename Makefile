@@ -46,6 +46,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 
+.DEFAULT_GOAL := all
+
 .PHONY: all init initramfs check unit fuzz fuzz-smoke vm-test demo bench install-deps deps \
         defconfig menuconfig nconfig oldconfig allnoconfig allyesconfig clean distclean help
 
