@@ -30,7 +30,14 @@ mksquashfs "$tmp/tree" "$www/root.squashfs" -quiet -noappend >/dev/null || canno
 (cd "$tmp/tree" && find . | cpio -o -H newc 2>/dev/null) | zstd -q -o "$www/root.cpio.zst"
 mkdir -p "$www/node7"
 cp "$www/root.cpio.zst" "$www/node7/root.cpio.zst"
+(cd "$tmp/tree" && tar -czf "$www/root.tar.gz" --owner=0 --group=0 .)
+# An image larger than the guest's RAM (sparse: costs no disk here).
+truncate -s 3G "$www/huge.squashfs"
 "$BUILD/netinit-sign" keygen "$tmp/site" >/dev/null
+# A second key the node does not trust: its signature must not be accepted.
+"$BUILD/netinit-sign" keygen "$tmp/other" >/dev/null
+cp "$www/root.squashfs" "$www/evil.squashfs"
+"$BUILD/netinit-sign" sign "$www/evil.squashfs" --key "$tmp/other.sec" >/dev/null
 for f in root.squashfs root.cpio.zst; do "$BUILD/netinit-sign" sign "$www/$f" --key "$tmp/site.sec" >/dev/null; done
 key=$(cut -d' ' -f2 "$tmp/site.pub")
 good=$(sha256sum < "$www/root.cpio.zst" | cut -d' ' -f1)
@@ -95,5 +102,22 @@ case_vm fetch-badkey 180 "root=$U/root.squashfs netinit.key=AAAA netinit.onfail=
 n=fetch-badkey
 vm_expect $n 'netinit verify: .*netinit.key=AAAA' "a malformed key refuses the boot"
 vm_reject $n 'NETINIT-TEST pid=1' "a malformed key never means 'no check'"
+
+case_vm fetch-targz 240 "root=$U/root.tar.gz $base"
+n=fetch-targz
+vm_expect $n 'netinit fetch: .*root.tar.gz: [0-9]+ bytes in .*gzip archive: [0-9]+ entries' "a tar.gz archive is unpacked into tmpfs while downloading"
+vm_expect $n 'NETINIT-TEST root=[^ ]+ / tmpfs' "the root is the tmpfs it was unpacked into"
+vm_expect $n 'NETINIT-TEST rootmark=served-over-http' "and it boots"
+
+case_vm fetch-badsig 180 "root=$U/evil.squashfs netinit.key=$key netinit.onfail=poweroff $base"
+n=fetch-badsig
+vm_expect $n 'netinit verify: .*evil.squashfs.manifest: rejected: ' "a manifest signed by an untrusted key is rejected, with the reason"
+vm_reject $n 'netinit mount: .*mounted read-only' "nothing is mounted"
+vm_reject $n 'NETINIT-TEST pid=1' "and it does not boot"
+
+case_vm fetch-toobig 180 "root=$U/huge.squashfs netinit.onfail=poweroff $base"
+n=fetch-toobig
+vm_expect $n 'netinit fetch: .*huge.squashfs: needs 3072 MiB but only [0-9]+ MiB are available: refused before the first byte' "an image larger than RAM is refused before the download, with numbers"
+vm_reject $n 'NETINIT-TEST pid=1' "and nothing boots"
 
 vm_result
