@@ -278,7 +278,7 @@ int conf_parse(struct conf *c, const char *fname, const char *data, size_t len)
 	return r;
 }
 
-static int read_file(const char *path, char **out, size_t *outlen)
+static int conf_read_file(const char *path, char **out, size_t *outlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
@@ -333,7 +333,7 @@ static int conf_parse_path(struct conf *c, const char *path)
 
 	if (is_masked(path))
 		return 0;
-	r = read_file(path, &data, &len);
+	r = conf_read_file(path, &data, &len);
 	if (r < 0) {
 		c->errors++;
 		nl_err(EXPORT_STAGE, "%s: cannot read: %s", path, strerror(-r));

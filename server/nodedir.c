@@ -10,6 +10,7 @@
  * the node's name.  Names come from hostname_valid() (no '/', no "..").
  */
 #include "export.h"
+#include "util.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -22,26 +23,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-
-static int nodedir_mkdir_p(const char *path)
-{
-	char tmp[4096];
-	char *p;
-
-	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 /* ---- copying a seed tree (nftw has no context pointer: one copy at a time) ---- */
 static const char *copy_src, *copy_dst;
@@ -312,7 +293,7 @@ int nodedirs_apply(const struct model *m, struct outset *os)
 			continue;
 		if (!os->dry_run && !made) {
 			made = true;
-			r = nodedir_mkdir_p(base);
+			r = mkdir_p(base, 0755);
 			if (r < 0) {
 				nl_err(EXPORT_STAGE, "%s: cannot create: %s", base, strerror(-r));
 				ret = r;

@@ -11,6 +11,7 @@
  * whose node is gone are removed; nothing else ever is.
  */
 #include "export.h"
+#include "util.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -130,26 +131,6 @@ void outset_free(struct outset *os)
 static void full_path(const struct outset *os, const char *path, char *out, size_t len)
 {
 	snprintf(out, len, "%s%s", os->root ? os->root : "", path);
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char tmp[4096];
-	char *p;
-
-	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 /* The per-node files share a few directories: remember the last one made. */
