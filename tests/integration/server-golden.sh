@@ -3,6 +3,7 @@
 #
 # tests/server/<case>/in/        the configuration (--config-dir)
 # tests/server/<case>/root/      inputs under --root (image trees, image files), optional
+# tests/server/<case>/empty-dirs  empty directories of root/ (git does not keep them), optional
 # tests/server/<case>/args       extra arguments for "render" (optional, one line)
 # tests/server/<case>/opts       options instead of "-c in" (optional, one line)
 # tests/server/<case>/expected/  every file render writes, byte for byte
@@ -35,6 +36,10 @@ for case in tests/server/*/; do
 	out="$tmp/$name"
 	mkdir -p "$out"
 	[ -d "$case/root" ] && cp -a "$case/root/." "$out/"
+	# git keeps no empty directories: the inputs that need some list them
+	if [ -f "$case/empty-dirs" ]; then
+		while read -r d; do [ -n "$d" ] && mkdir -p "$out/$d"; done < "$case/empty-dirs"
+	fi
 	find "$out" -exec touch -h -d '2026-01-01 00:00:00' {} +
 	args=""
 	[ -f "$case/args" ] && args=$(cat "$case/args")
