@@ -144,10 +144,15 @@ vm-test: initramfs
 check:
 	bash tests/check.sh
 
-demo: all initramfs
+# demo and bench do their own set-up too: packages first, then the build.
+demo:
+	bash .ci/install-deps
+	$(MAKE) all initramfs
 	bash test-vm/demo.sh
 
-bench: initramfs
+bench:
+	bash .ci/install-deps
+	$(MAKE) all initramfs
 	bash bench/run.sh
 
 clean:
