@@ -15,7 +15,14 @@ site_up || exit 1
 
 site_boot site-node1 52:54:00:77:00:01 300
 n=site-node1
-vm_expect $n 'PXELINUX .* PXE' "the node PXE-boots pxelinux from dnsmasq's TFTP"
+vm_expect $n 'PXELINUX [0-9.]+ PXE' "pxelinux runs on the node"
+vm_expect $n 'tftp://10\.77\.0\.1/pxelinux\.0\.\.\. ok' "iPXE got pxelinux.0 from dnsmasq's TFTP"
+vm_expect $n 'Loading netinit/vmlinuz\.\.\. ok' "pxelinux loaded the kernel named in pxelinux.cfg"
+if grep -q 'sent .*/pxelinux.cfg/01-52-54-00-77-00-01 to 10.77.0.11' "$SITE/log/dnsmasq.log"; then
+	echo "PASS: $n: dnsmasq served pxelinux.cfg/01-52-54-00-77-00-01 (the file netinit-export rendered)"
+else
+	echo "FAIL: $n: dnsmasq never served pxelinux.cfg/01-52-54-00-77-00-01"; vm_failures=$((vm_failures + 1))
+fi
 vm_expect $n 'Command line: .*root=http://10.77.0.1/netinit/images/demo/root.squashfs .*BOOTIF=01-52-54-00-77-00-01' "pxelinux.cfg/01-<mac> rendered by netinit-export carries the command line"
 vm_expect $n 'netinit modules: coldplug: .*e1000' "the e1000 NIC driver was loaded by coldplug"
 vm_expect $n 'netinit dhcp: eth0: lease 10.77.0.11/24 from 10.77.0.1' "netinit got the rendered reservation from dnsmasq"
