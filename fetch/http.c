@@ -20,15 +20,9 @@
 #include "http.h"
 #include "log.h"
 #include "transport.h"
+#include "util.h"
 
 #define RECV_BUF (256 * 1024)
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int why(struct try_state *ts, int r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -113,7 +107,7 @@ static ssize_t recv_some(int fd, uint8_t *buf, size_t cap, const struct fetch_op
 			return 0;
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
-		int64_t t = now_ms();
+		int64_t t = (int64_t)now_ms();
 		int64_t span = (int64_t)o->low_speed_time_s * 1000;
 		if (t - sp->window_start >= span) {
 			if (sp->window_bytes < (uint64_t)o->low_speed_limit * o->low_speed_time_s)
@@ -128,7 +122,7 @@ static ssize_t recv_some(int fd, uint8_t *buf, size_t cap, const struct fetch_op
 
 static void speed_check_after(struct speed *sp, const struct fetch_opts *o, int *slow)
 {
-	int64_t t = now_ms();
+	int64_t t = (int64_t)now_ms();
 	int64_t span = (int64_t)o->low_speed_time_s * 1000;
 	if (t - sp->window_start >= span) {
 		if (sp->window_bytes < (uint64_t)o->low_speed_limit * o->low_speed_time_s)
@@ -316,7 +310,7 @@ int http_get(const struct url *url, struct sink *k, const struct fetch_opts *o,
 	ts->retry_after = -1;
 	ts->host = url->host, ts->path = url->path;
 	for (unsigned hops = 0;; hops++) {
-		struct speed sp = { now_ms(), 0 };
+		struct speed sp = { (int64_t)now_ms(), 0 };
 		struct http_response rsp;
 		size_t have = 0, head = 0;
 		uint64_t offset = k->offset;
