@@ -15,3 +15,4 @@ $(BUILD)/netinit-sign: fetch/sign.c fetch/manifest.c fetch/manifest.h
 $(BUILD)/netinit-fetch: fetch/tool.c $(BUILD)/libnetinit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libnetinit.a $(LIBS_INIT)
+HOST_SHARED_SRCS += fetch/manifest.c
