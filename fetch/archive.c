@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "util.h"
 
 #define DIR_DEPTH 128
 
@@ -52,17 +53,9 @@ struct archive {
 	char err[512];
 };
 
-static int ar_fail(struct archive *a, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int ar_fail(struct archive *a, int r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(a->err, sizeof(a->err), fmt, ap);
-	va_end(ap);
-	a->state = ST_ERR;
-	return r;
-}
+/* Record the error, stop the archive, return r. */
+#define ar_fail(a, r, ...) \
+	((a)->state = ST_ERR, errbuf_set((a)->err, sizeof((a)->err), (r), __VA_ARGS__))
 
 static void cache_drop(struct archive *a);
 

@@ -8,11 +8,15 @@ INIT_SRCS += fetch/url.c fetch/http_parse.c fetch/http.c fetch/tftp_parse.c fetc
 # standalone binary for tests and benchmarks.
 HOST_TOOLS += $(BUILD)/netinit-sign $(BUILD)/netinit-fetch
 
-$(BUILD)/netinit-sign: fetch/sign.c fetch/manifest.c fetch/manifest.h
+# Manifest parsing/verification and signing/keys; netinit-export links both.
+MANIFEST_SRCS := fetch/manifest.c
+HOST_SHARED_SRCS += $(MANIFEST_SRCS)
+
+# netinit-sign links no libnetinit: only the manifest code and init's helpers.
+$(BUILD)/netinit-sign: fetch/sign.c $(MANIFEST_SRCS) $(HELPER_SRCS) fetch/manifest.h init/util.h init/codec.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ fetch/sign.c fetch/manifest.c -lsodium
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ fetch/sign.c $(MANIFEST_SRCS) $(HELPER_SRCS) -lsodium
 
 $(BUILD)/netinit-fetch: fetch/tool.c $(BUILD)/libnetinit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libnetinit.a $(LIBS_INIT)
-HOST_SHARED_SRCS += fetch/manifest.c

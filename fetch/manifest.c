@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,22 +18,10 @@
 #include <sodium.h>
 
 #include "manifest.h"
+#include "util.h"
 
 #define PUB_TAG "netinit-ed25519-public"
 #define SEC_TAG "netinit-ed25519-secret"
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 static void crypto_ready(void)
 {
@@ -46,46 +33,47 @@ static void crypto_ready(void)
 	}
 }
 
-void hex_encode(const uint8_t *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1; /* uppercase refused: one spelling per hash */
-}
-
-static int hex_decode(const char *hex, size_t len, uint8_t *out, size_t n)
-{
-	if (len != 2 * n)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 int sha256_from_hex(const char *hex, size_t len, uint8_t out[SHA256_LEN])
 {
-	return hex_decode(hex, len, out, SHA256_LEN);
+	return hex_decode(hex, len, out, SHA256_LEN, true);
 }
 
 void sha256_to_hex(const uint8_t in[SHA256_LEN], char out[SHA256_HEX_LEN + 1])
 {
 	hex_encode(in, SHA256_LEN, out);
+}
+
+int sha256_of_file(const char *path, uint8_t out[SHA256_LEN], uint64_t *size)
+{
+	crypto_hash_sha256_state st;
+	static uint8_t chunk[1 << 16];
+	uint64_t total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	crypto_hash_sha256_init(&st);
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int r = -errno;
+
+			close(fd);
+			return r;
+		}
+		if (n == 0)
+			break;
+		crypto_hash_sha256_update(&st, chunk, (unsigned long long)n);
+		total += (uint64_t)n;
+	}
+	close(fd);
+	crypto_hash_sha256_final(&st, out);
+	if (size)
+		*size = total;
+	return 0;
 }
 
 /* Decimal, no sign, no leading zero, < 2^63. */
@@ -123,16 +111,7 @@ static bool token_ok(const char *s, size_t len, bool is_name)
 /* Exact base64 (standard alphabet, padded) of n bytes. */
 static int b64_decode(const char *s, size_t len, uint8_t *out, size_t n)
 {
-	size_t got = 0;
-	const char *end = NULL;
-	if (len != sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL) - 1)
-		return -EINVAL;
-	if (sodium_base642bin(out, n, s, len, NULL, &got, &end,
-			      sodium_base64_VARIANT_ORIGINAL) != 0)
-		return -EINVAL;
-	if (got != n || end != s + len)
-		return -EINVAL;
-	return 0;
+	return base64_decode(s, len, out, n, true) == (int)n ? 0 : -EINVAL;
 }
 
 static int handle_signature(const char *v, size_t vlen, struct manifest *m,
@@ -140,14 +119,14 @@ static int handle_signature(const char *v, size_t vlen, struct manifest *m,
 {
 	/* "ed25519 <16 hex> <base64>" */
 	if (vlen < 8 || memcmp(v, "ed25519 ", 8) != 0)
-		return fail(err, errlen, -EINVAL, "signature: only ed25519 is supported");
+		return errbuf_set(err, errlen, -EINVAL, "signature: only ed25519 is supported");
 	v += 8, vlen -= 8;
 	const char *sp = memchr(v, ' ', vlen);
-	if (!sp || hex_decode(v, (size_t)(sp - v), m->key_id, NKEY_ID_LEN) < 0)
-		return fail(err, errlen, -EINVAL, "signature: key-id must be 16 lowercase hex digits");
+	if (!sp || hex_decode(v, (size_t)(sp - v), m->key_id, NKEY_ID_LEN, true) < 0)
+		return errbuf_set(err, errlen, -EINVAL, "signature: key-id must be 16 lowercase hex digits");
 	size_t rest = vlen - (size_t)(sp + 1 - v);
 	if (b64_decode(sp + 1, rest, m->sig, NKEY_SIG_LEN) < 0)
-		return fail(err, errlen, -EINVAL, "signature: not the base64 of 64 bytes");
+		return errbuf_set(err, errlen, -EINVAL, "signature: not the base64 of 64 bytes");
 	return 0;
 }
 
@@ -166,10 +145,10 @@ static int handle_field(const char *k, size_t klen, const char *v, size_t vlen,
 		if (strlen(keys[i].key) == klen && memcmp(keys[i].key, k, klen) == 0)
 			flag = keys[i].flag;
 	if (!flag)
-		return fail(err, errlen, -EINVAL, "line %d: unknown key '%.*s'",
+		return errbuf_set(err, errlen, -EINVAL, "line %d: unknown key '%.*s'",
 			    lineno, (int)(klen > 32 ? 32 : klen), k);
 	if (*seen & flag)
-		return fail(err, errlen, -EINVAL, "line %d: '%.*s' given twice",
+		return errbuf_set(err, errlen, -EINVAL, "line %d: '%.*s' given twice",
 			    lineno, (int)klen, k);
 	*seen |= flag;
 	int r = 0;
@@ -177,7 +156,7 @@ static int handle_field(const char *k, size_t klen, const char *v, size_t vlen,
 	case F_NAME:
 	case F_VERSION:
 		if (!token_ok(v, vlen, flag == F_NAME))
-			return fail(err, errlen, -EINVAL,
+			return errbuf_set(err, errlen, -EINVAL,
 				    "line %d: %.*s must be 1-%d printable characters without spaces",
 				    lineno, (int)klen, k, MANIFEST_NAME_MAX - 1);
 		memcpy(flag == F_NAME ? m->name : m->version, v, vlen);
@@ -192,12 +171,12 @@ static int handle_field(const char *k, size_t klen, const char *v, size_t vlen,
 		break;
 	case F_SHA:
 		if (sha256_from_hex(v, vlen, m->sha256) < 0)
-			return fail(err, errlen, -EINVAL,
+			return errbuf_set(err, errlen, -EINVAL,
 				    "line %d: sha256 must be 64 lowercase hex digits", lineno);
 		break;
 	}
 	if (r < 0)
-		return fail(err, errlen, r, "line %d: %.*s is not a decimal byte count",
+		return errbuf_set(err, errlen, r, "line %d: %.*s is not a decimal byte count",
 			    lineno, (int)klen, k);
 	return 0;
 }
@@ -211,26 +190,26 @@ int manifest_parse(const char *text, size_t len, struct manifest *m,
 
 	memset(m, 0, sizeof(*m));
 	if (len > MANIFEST_MAX)
-		return fail(err, errlen, -EINVAL, "manifest longer than %d bytes", MANIFEST_MAX);
+		return errbuf_set(err, errlen, -EINVAL, "manifest longer than %d bytes", MANIFEST_MAX);
 	while (pos < len) {
 		const char *line = text + pos;
 		const char *nl = memchr(line, '\n', len - pos);
 		lineno++;
 		if (!nl)
-			return fail(err, errlen, -EINVAL, "line %d: no newline at the end", lineno);
+			return errbuf_set(err, errlen, -EINVAL, "line %d: no newline at the end", lineno);
 		size_t ll = (size_t)(nl - line);
 		if (memchr(line, '\0', ll) || memchr(line, '\r', ll))
-			return fail(err, errlen, -EINVAL, "line %d: NUL or CR byte", lineno);
+			return errbuf_set(err, errlen, -EINVAL, "line %d: NUL or CR byte", lineno);
 		if (lineno == 1) {
 			if (ll != strlen(MANIFEST_MAGIC) || memcmp(line, MANIFEST_MAGIC, ll) != 0)
-				return fail(err, errlen, -EINVAL,
+				return errbuf_set(err, errlen, -EINVAL,
 					    "line 1: not \"" MANIFEST_MAGIC "\"");
 			pos += ll + 1;
 			continue;
 		}
 		const char *sp = memchr(line, ' ', ll);
 		if (!sp || sp == line)
-			return fail(err, errlen, -EINVAL, "line %d: expected '<key> <value>'", lineno);
+			return errbuf_set(err, errlen, -EINVAL, "line %d: expected '<key> <value>'", lineno);
 		size_t klen = (size_t)(sp - line);
 		const char *v = sp + 1;
 		size_t vlen = ll - klen - 1;
@@ -239,7 +218,7 @@ int manifest_parse(const char *text, size_t len, struct manifest *m,
 			if (r < 0)
 				return r;
 			if (pos + ll + 1 != len)
-				return fail(err, errlen, -EINVAL,
+				return errbuf_set(err, errlen, -EINVAL,
 					    "line %d: text after the signature line", lineno);
 			m->signed_len = pos;
 			break;
@@ -250,15 +229,15 @@ int manifest_parse(const char *text, size_t len, struct manifest *m,
 		pos += ll + 1;
 	}
 	if (lineno == 0)
-		return fail(err, errlen, -EINVAL, "empty manifest");
+		return errbuf_set(err, errlen, -EINVAL, "empty manifest");
 	if (!m->signed_len)
-		return fail(err, errlen, -EINVAL, "no signature line");
+		return errbuf_set(err, errlen, -EINVAL, "no signature line");
 	static const struct { unsigned flag; const char *key; } req[] = {
 		{ F_NAME, "name" }, { F_VERSION, "version" }, { F_SIZE, "size" }, { F_SHA, "sha256" },
 	};
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++)
 		if (!(seen & req[i].flag))
-			return fail(err, errlen, -EINVAL, "'%s' is missing", req[i].key);
+			return errbuf_set(err, errlen, -EINVAL, "'%s' is missing", req[i].key);
 	return 0;
 }
 
@@ -300,11 +279,11 @@ int manifest_load(const char *text, size_t len, const struct nkey_set *ks,
 	if (r == -ENOKEY) {
 		char id[2 * NKEY_ID_LEN + 1];
 		hex_encode(m->key_id, NKEY_ID_LEN, id);
-		return fail(err, errlen, r, "signed by key %s, which is not among the %zu trusted keys",
+		return errbuf_set(err, errlen, r, "signed by key %s, which is not among the %zu trusted keys",
 			    id, ks ? ks->n : 0);
 	}
 	if (r < 0)
-		return fail(err, errlen, r, "bad signature");
+		return errbuf_set(err, errlen, r, "bad signature");
 	return 0;
 }
 
@@ -398,14 +377,14 @@ int nkey_parse_public(const char *text, size_t len, struct nkey_public *pub,
 	const size_t tag = strlen(PUB_TAG);
 	memset(pub, 0, sizeof(*pub));
 	if (one_line(text, &len) < 0)
-		return fail(err, errlen, -EINVAL, "public key: more than one line");
+		return errbuf_set(err, errlen, -EINVAL, "public key: more than one line");
 	if (len > tag && memcmp(text, PUB_TAG " ", tag + 1) == 0) {
 		const char *b = text + tag + 1;
 		size_t rest = len - tag - 1;
 		const char *sp = memchr(b, ' ', rest);
 		size_t blen = sp ? (size_t)(sp - b) : rest;
 		if (b64_decode(b, blen, pub->pk, NKEY_PUB_LEN) < 0)
-			return fail(err, errlen, -EINVAL, "public key: not the base64 of 32 bytes");
+			return errbuf_set(err, errlen, -EINVAL, "public key: not the base64 of 32 bytes");
 		if (sp) {
 			size_t clen = rest - blen - 1;
 			if (clen >= NKEY_COMMENT_MAX)
@@ -413,10 +392,10 @@ int nkey_parse_public(const char *text, size_t len, struct nkey_public *pub,
 			memcpy(pub->comment, sp + 1, clen);
 			pub->comment[clen] = '\0';
 			if (!comment_ok(pub->comment))
-				return fail(err, errlen, -EINVAL, "public key: control bytes in comment");
+				return errbuf_set(err, errlen, -EINVAL, "public key: control bytes in comment");
 		}
 	} else if (b64_decode(text, len, pub->pk, NKEY_PUB_LEN) < 0) {
-		return fail(err, errlen, -EINVAL,
+		return errbuf_set(err, errlen, -EINVAL,
 			    "public key: expected \"" PUB_TAG " <base64> <comment>\" or the bare base64 of 32 bytes");
 	}
 	nkey_id(pub->pk, pub->id);
@@ -429,9 +408,9 @@ int nkey_parse_secret(const char *text, size_t len, struct nkey_secret *sec,
 	const size_t tag = strlen(SEC_TAG);
 	uint8_t pk[NKEY_PUB_LEN];
 	if (one_line(text, &len) < 0 || len <= tag || memcmp(text, SEC_TAG " ", tag + 1) != 0)
-		return fail(err, errlen, -EINVAL, "secret key: expected \"" SEC_TAG " <base64>\"");
+		return errbuf_set(err, errlen, -EINVAL, "secret key: expected \"" SEC_TAG " <base64>\"");
 	if (b64_decode(text + tag + 1, len - tag - 1, sec->sk, NKEY_SEC_LEN) < 0)
-		return fail(err, errlen, -EINVAL, "secret key: not the base64 of 64 bytes");
+		return errbuf_set(err, errlen, -EINVAL, "secret key: not the base64 of 64 bytes");
 	/* The second half must be the public key of the seed in the first. */
 	crypto_ready();
 	uint8_t check_sk[NKEY_SEC_LEN];
@@ -439,7 +418,7 @@ int nkey_parse_secret(const char *text, size_t len, struct nkey_secret *sec,
 	int bad = sodium_memcmp(check_sk, sec->sk, NKEY_SEC_LEN);
 	sodium_memzero(check_sk, sizeof(check_sk));
 	if (bad)
-		return fail(err, errlen, -EINVAL, "secret key: public half does not match the seed");
+		return errbuf_set(err, errlen, -EINVAL, "secret key: public half does not match the seed");
 	return 0;
 }
 
@@ -464,67 +443,14 @@ int nkey_format_secret(const struct nkey_secret *sec, char *out, size_t outlen)
 	return n;
 }
 
-static int read_small(const char *path, char *buf, size_t size, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	size_t got = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf + got, size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-			close(fd);
-			return e;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got == size) {
-			close(fd);
-			return -EFBIG;
-		}
-	}
-	close(fd);
-	*len = got;
-	return 0;
-}
-
-static int write_file(const char *path, const char *data, size_t len, int flags, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, mode);
-	if (fd < 0)
-		return -errno;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-			close(fd);
-			return e;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 && errno != EINVAL) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	return close(fd) < 0 ? -errno : 0;
-}
-
 int nkey_load_public(const char *path, struct nkey_public *pub, char *err, size_t errlen)
 {
 	char buf[512];
-	size_t len;
-	int r = read_small(path, buf, sizeof(buf), &len);
-	if (r < 0)
-		return fail(err, errlen, r, "%s: %s", path, strerror(-r));
-	r = nkey_parse_public(buf, len, pub, err, errlen);
+	ssize_t len = read_file_whole(path, buf, sizeof(buf));
+	int r;
+	if (len < 0)
+		return errbuf_set(err, errlen, (int)len, "%s: %s", path, strerror((int)-len));
+	r = nkey_parse_public(buf, (size_t)len, pub, err, errlen);
 	if (r < 0 && err && errlen) {
 		char tmp[256];
 		snprintf(tmp, sizeof(tmp), "%s", err);
@@ -536,11 +462,11 @@ int nkey_load_public(const char *path, struct nkey_public *pub, char *err, size_
 int nkey_load_secret(const char *path, struct nkey_secret *sec, char *err, size_t errlen)
 {
 	char buf[512];
-	size_t len;
-	int r = read_small(path, buf, sizeof(buf), &len);
-	if (r < 0)
-		return fail(err, errlen, r, "%s: %s", path, strerror(-r));
-	r = nkey_parse_secret(buf, len, sec, err, errlen);
+	ssize_t len = read_file_whole(path, buf, sizeof(buf));
+	int r;
+	if (len < 0)
+		return errbuf_set(err, errlen, (int)len, "%s: %s", path, strerror((int)-len));
+	r = nkey_parse_secret(buf, (size_t)len, sec, err, errlen);
 	sodium_memzero(buf, sizeof(buf));
 	return r;
 }
@@ -551,7 +477,7 @@ int nkey_save_public(const char *path, const struct nkey_public *pub)
 	int n = nkey_format_public(pub, buf, sizeof(buf));
 	if (n < 0)
 		return n;
-	return write_file(path, buf, (size_t)n, O_TRUNC, 0644);
+	return write_file_at(AT_FDCWD, path, buf, (size_t)n, 0644, WRITE_SYNC);
 }
 
 int nkey_save_secret(const char *path, const struct nkey_secret *sec)
@@ -560,7 +486,7 @@ int nkey_save_secret(const char *path, const struct nkey_secret *sec)
 	int n = nkey_format_secret(sec, buf, sizeof(buf));
 	if (n < 0)
 		return n;
-	int r = write_file(path, buf, (size_t)n, O_EXCL, 0600);
+	int r = write_file_at(AT_FDCWD, path, buf, (size_t)n, 0600, WRITE_EXCL | WRITE_SYNC);
 	sodium_memzero(buf, sizeof(buf));
 	return r;
 }
@@ -587,7 +513,7 @@ int nkey_set_load_dir(struct nkey_set *ks, const char *dir, char *err, size_t er
 	int n = scandir(dir, &list, filter_pub, alphasort);
 	int added = 0, r = 0;
 	if (n < 0)
-		return errno == ENOENT ? 0 : fail(err, errlen, -errno, "%s: %s", dir, strerror(errno));
+		return errno == ENOENT ? 0 : errbuf_set(err, errlen, -errno, "%s: %s", dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct nkey_public pub;
@@ -597,7 +523,7 @@ int nkey_set_load_dir(struct nkey_set *ks, const char *dir, char *err, size_t er
 			if (r >= 0) {
 				r = nkey_set_add(ks, &pub);
 				if (r == -ENOSPC)
-					fail(err, errlen, r, "%s: more than %d keys", path, NKEY_SET_MAX);
+					errbuf_set(err, errlen, r, "%s: more than %d keys", path, NKEY_SET_MAX);
 				else if (r > 0)
 					added++;
 			}

@@ -42,6 +42,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec.h" /* hex_encode() for key ids */
+
 #define MANIFEST_MAGIC      "netinit-manifest 1"
 #define MANIFEST_MAX        4096   /* longest manifest text accepted */
 #define MANIFEST_NAME_MAX   128    /* name/version buffer size incl. NUL */
@@ -145,7 +147,8 @@ const struct nkey_public *nkey_set_find(const struct nkey_set *ks,
 int sha256_from_hex(const char *hex, size_t len, uint8_t out[SHA256_LEN]);
 /* 32 bytes -> 64 hex digits + NUL (out must hold 65 bytes). */
 void sha256_to_hex(const uint8_t in[SHA256_LEN], char out[SHA256_HEX_LEN + 1]);
-/* Lowercase hex of n bytes (out holds 2n+1). */
-void hex_encode(const uint8_t *in, size_t n, char *out);
+/* SHA-256 of a whole file and its size (size may be NULL).  0 or -errno.
+ * The one "hash this image" of the host tools (netinit-sign, netinit-export). */
+int sha256_of_file(const char *path, uint8_t out[SHA256_LEN], uint64_t *size);
 
 #endif

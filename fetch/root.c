@@ -24,6 +24,8 @@
 #include "fetch.h"
 #include "fetch_job.h"
 #include "log.h"
+#include "codec.h"
+#include "util.h"
 #include "loop.h"
 #include "overlay.h"
 
@@ -118,26 +120,23 @@ static int lease_root_url(const struct net_lease *lease, char *url, size_t n, ch
 	return 0;
 }
 
+/* /sys/class/net/<if>/address (Documentation/ABI/testing/sysfs-class-net). */
 static bool read_mac(const char *ifname, uint8_t mac[6])
 {
 	char path[128], buf[32];
+
 	snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
-	FILE *f = fopen(path, "re");
-	if (!f)
+	if (read_file(path, buf, sizeof(buf)) < 0)
 		return false;
-	bool ok = fgets(buf, sizeof(buf), f) &&
-		  sscanf(buf, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2], &mac[3],
-			 &mac[4], &mac[5]) == 6;
-	fclose(f);
-	return ok && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+	buf[strcspn(buf, "\n")] = '\0';
+	return mac_parse(buf, ':', mac) == 0 && !mac_is_zero(mac);
 }
 
 /* The MAC for %m and the mirror order: BOOTIF=, ip=...:<mac>, the lease's
  * interface, else the first non-loopback interface that is up. */
 static bool find_mac(const struct cmdline *cl, const char *ifname, uint8_t mac[6])
 {
-	if (cl->bootif[0] && sscanf(cl->bootif, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
-				    &mac[2], &mac[3], &mac[4], &mac[5]) == 6)
+	if (cl->bootif[0] && mac_parse(cl->bootif, ':', mac) == 0)
 		return true;
 	for (size_t i = 0; i < cl->nip; i++)
 		if (cl->ip[i].has_mac) {

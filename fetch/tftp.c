@@ -32,17 +32,7 @@
 #include "log.h"
 #include "tftp.h"
 #include "transport.h"
-
-static int tf_why(struct try_state *ts, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int tf_why(struct try_state *ts, int r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ts->why, sizeof(ts->why), fmt, ap);
-	va_end(ap);
-	return r;
-}
+#include "util.h"
 
 static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
@@ -99,12 +89,9 @@ static void send_error_to(struct tftp_xfer *x, const struct sockaddr_storage *to
 /* Wait for one packet from the server's TID; 0 timeout, >0 length, <0 error. */
 static ssize_t recv_pkt(struct tftp_xfer *x, unsigned timeout_ms)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t t0 = now_ms();
 	for (;;) {
-		struct timespec t1;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		long el = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		long el = (long)(now_ms() - t0);
 		if (el >= (long)timeout_ms)
 			return 0;
 		struct pollfd pf = { .fd = x->fd, .events = POLLIN };
@@ -140,10 +127,10 @@ static int open_socket(struct tftp_xfer *x, const struct url *u, struct try_stat
 {
 	int r = fetch_resolve(u->host, u->port, &x->server, &x->slen);
 	if (r < 0)
-		return tf_why(ts, r, "cannot resolve %s", u->host);
+		return try_why(ts, r, "cannot resolve %s", u->host);
 	x->fd = socket(x->server.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (x->fd < 0)
-		return tf_why(ts, -EAGAIN, "socket: %s", strerror(errno));
+		return try_why(ts, -EAGAIN, "socket: %s", strerror(errno));
 	int sz = 4 << 20;
 	setsockopt(x->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	return 0;
@@ -152,10 +139,10 @@ static int open_socket(struct tftp_xfer *x, const struct url *u, struct try_stat
 static int handle_error_pkt(const struct tftp_packet *p, struct try_state *ts)
 {
 	if (p->errcode == TFTP_ENOTFOUND)
-		return tf_why(ts, -ENOENT, "TFTP error 1: %s", p->errmsg);
+		return try_why(ts, -ENOENT, "TFTP error 1: %s", p->errmsg);
 	if (p->errcode == TFTP_EACCESS)
-		return tf_why(ts, -EACCES, "TFTP error 2: %s", p->errmsg);
-	return tf_why(ts, -EAGAIN, "TFTP error %u: %s", p->errcode, p->errmsg);
+		return try_why(ts, -EACCES, "TFTP error 2: %s", p->errmsg);
+	return try_why(ts, -EAGAIN, "TFTP error %u: %s", p->errcode, p->errmsg);
 }
 
 /* Is `block` the next one after the last in-order block? */
@@ -177,12 +164,12 @@ static int data_packet(struct tftp_xfer *x, const struct tftp_packet *p, struct 
 		return 0;
 	}
 	if (p->datalen > x->blksize)
-		return tf_why(ts, -EPROTO, "DATA block of %zu bytes, blksize is %u", p->datalen,
+		return try_why(ts, -EPROTO, "DATA block of %zu bytes, blksize is %u", p->datalen,
 			      x->blksize);
 	int r = p->datalen ? k->write(k, p->data, p->datalen) : 0;
 	if (r < 0) {
 		ts->sink_failed = true;
-		return tf_why(ts, r, "cannot store the data");
+		return try_why(ts, r, "cannot store the data");
 	}
 	x->blocks++;
 	x->last = p->block;
@@ -216,7 +203,7 @@ static int tftp_once(const struct url *u, const char *file, struct sink *k,
 	}
 	int n = tftp_build_rrq(x->out, sizeof(x->out), file, &req);
 	if (n < 0) {
-		r = tf_why(ts, -EINVAL, "file name too long for a TFTP request");
+		r = try_why(ts, -EINVAL, "file name too long for a TFTP request");
 		goto out;
 	}
 	x->outlen = (size_t)n;
@@ -228,12 +215,12 @@ static int tftp_once(const struct url *u, const char *file, struct sink *k,
 	while (!done) {
 		ssize_t got = recv_pkt(x, o->tftp_timeout_ms);
 		if (got < 0) {
-			r = tf_why(ts, -EAGAIN, "receive: %s", strerror((int)-got));
+			r = try_why(ts, -EAGAIN, "receive: %s", strerror((int)-got));
 			goto out;
 		}
 		if (got == 0) {
 			if (++timeouts > o->tftp_retries) {
-				r = tf_why(ts, -EAGAIN, "timeout after %u retransmissions at block %" PRIu64,
+				r = try_why(ts, -EAGAIN, "timeout after %u retransmissions at block %" PRIu64,
 					   o->tftp_retries, x->blocks);
 				goto out;
 			}
@@ -245,7 +232,7 @@ static int tftp_once(const struct url *u, const char *file, struct sink *k,
 		if (tftp_parse(x->pkt, (size_t)got, &p) < 0) {
 			if (x->pkt[1] == TFTP_OACK && !started) {
 				send_error_to(x, &x->peer, x->slen, TFTP_EOPTNEG, "bad OACK");
-				r = tf_why(ts, -EPROTO, "malformed OACK (unknown option or value)");
+				r = try_why(ts, -EPROTO, "malformed OACK (unknown option or value)");
 				goto out;
 			}
 			continue; /* garbage: wait for the real packet */
@@ -265,7 +252,7 @@ static int tftp_once(const struct url *u, const char *file, struct sink *k,
 			char why[128];
 			if (tftp_check_oack(&req, &p.opts, why, sizeof(why)) < 0) {
 				send_error_to(x, &x->peer, x->slen, TFTP_EOPTNEG, "bad OACK");
-				r = tf_why(ts, -EPROTO, "%s: aborted", why);
+				r = try_why(ts, -EPROTO, "%s: aborted", why);
 				goto out;
 			}
 			x->blksize = p.opts.blksize ? p.opts.blksize : 512;
@@ -273,7 +260,7 @@ static int tftp_once(const struct url *u, const char *file, struct sink *k,
 			if (p.opts.has_tsize && (r = k->expect(k, p.opts.tsize)) < 0) {
 				send_error_to(x, &x->peer, x->slen, 3, "Disk full");
 				ts->sink_failed = true;
-				tf_why(ts, r, "refused before the first byte");
+				try_why(ts, r, "refused before the first byte");
 				goto out;
 			}
 			nl_debug("fetch", "tftp: blksize %u windowsize %u tsize %" PRIu64, x->blksize,
@@ -290,7 +277,7 @@ static int tftp_once(const struct url *u, const char *file, struct sink *k,
 	}
 	r = 0;
 	if (k->total != SINK_SIZE_UNKNOWN && k->offset != k->total)
-		r = tf_why(ts, -EAGAIN, "got %" PRIu64 " bytes, tsize said %" PRIu64, k->offset,
+		r = try_why(ts, -EAGAIN, "got %" PRIu64 " bytes, tsize said %" PRIu64, k->offset,
 			   k->total);
 out:
 	if (x->fd >= 0)
@@ -307,7 +294,7 @@ int tftp_get(const struct url *u, struct sink *k, const struct fetch_opts *o,
 	/* RFC 3617: the file name is the path without its leading '/'. */
 	if (url_decode_path(u->path[0] == '/' ? u->path + 1 : u->path, file, sizeof(file)) < 0 ||
 	    !file[0])
-		return tf_why(ts, -EINVAL, "bad file name in the URL");
+		return try_why(ts, -EINVAL, "bad file name in the URL");
 	if (k->offset) {
 		int r = k->restart(k); /* TFTP cannot resume */
 		if (r < 0)
@@ -319,6 +306,6 @@ int tftp_get(const struct url *u, struct sink *k, const struct fetch_opts *o,
 		r = tftp_once(u, file, k, o, ts, false);
 	}
 	if (r > 0)
-		r = tf_why(ts, -EPROTO, "server refused a request without options");
+		r = try_why(ts, -EPROTO, "server refused a request without options");
 	return r;
 }

@@ -11,6 +11,7 @@
 
 #include "sink.h"
 #include "url.h"
+#include "util.h"
 
 struct fetch_opts {
 	unsigned connect_timeout_ms;   /* TCP connect */
@@ -33,6 +34,9 @@ struct try_state {
 	bool sink_failed;
 	const char *host, *path;       /* for log lines */              /* the sink refused: its own error says why */
 };
+
+/* Record why a try failed (in ts->why) and return r: `return try_why(ts, -EAGAIN, ...)`. */
+#define try_why(ts, r, ...) errbuf_set((ts)->why, sizeof((ts)->why), (r), __VA_ARGS__)
 
 /* Results of a try: 0 done; -EAGAIN transient (retry, maybe resuming);
  * anything else: this mirror will not serve it (next mirror). */

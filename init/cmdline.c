@@ -15,6 +15,7 @@
  * lines, and under libFuzzer.
  */
 #include "cmdline.h"
+#include "codec.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,17 +55,6 @@ static bool is_space(char c)
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Printable ASCII, no space: what URLs, paths and options may contain. */
 static bool graph_only(const char *s)
@@ -223,29 +213,6 @@ static bool parse_ip4_n(const char *s, size_t n, struct in_addr *out)
 	if (!copy_mem(tmp, sizeof(tmp), s, n))
 		return false;
 	return parse_ip4(tmp, out);
-}
-
-/* Exactly aa:bb:cc:dd:ee:ff (case-insensitive), sep given. */
-static bool parse_mac_sep(const char *s, char sep, uint8_t mac[6])
-{
-	int i, hi, lo;
-
-	for (i = 0; i < 6; i++) {
-		hi = hexval(s[0]);
-		lo = hi < 0 ? -1 : hexval(s[1]);
-		if (lo < 0)
-			return false;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-		if (i < 5 && *s++ != sep)
-			return false;
-	}
-	return *s == '\0';
-}
-
-static bool parse_mac(const char *s, uint8_t mac[6])
-{
-	return parse_mac_sep(s, ':', mac);
 }
 
 /* Linux dev_valid_name(): 1..15 bytes, not "." or "..", no '/', ':' or space. */
@@ -982,12 +949,11 @@ static void h_bootif(struct pstate *ps, const char *key, const char *val)
 	uint8_t mac[6];
 	char v[64];
 
-	if (!starts_with(val, "01-") || !parse_mac_sep(val + 3, '-', mac)) {
+	if (!starts_with(val, "01-") || mac_parse(val + 3, '-', mac) < 0) {
 		ERR(ps, key, "expected 01-aa-bb-cc-dd-ee-ff (Ethernet), got \"%s\"", show(v, val));
 		return;
 	}
-	snprintf(ps->cl->bootif, sizeof(ps->cl->bootif), "%02x:%02x:%02x:%02x:%02x:%02x",
-		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	mac_format(mac, ':', ps->cl->bootif);
 }
 
 /* dracut ifname=<name>:<aa:bb:cc:dd:ee:ff> */
@@ -998,7 +964,7 @@ static void h_ifname(struct pstate *ps, const char *key, const char *val)
 	uint8_t mac[6];
 	char v[64];
 
-	if (!colon || !ifname_valid_n(val, (size_t)(colon - val)) || !parse_mac(colon + 1, mac)) {
+	if (!colon || !ifname_valid_n(val, (size_t)(colon - val)) || mac_parse(colon + 1, ':', mac) < 0) {
 		ERR(ps, key, "expected <interface>:<aa:bb:cc:dd:ee:ff>, got \"%s\"", show(v, val));
 		return;
 	}
@@ -1153,7 +1119,7 @@ static bool ip_mac(struct pstate *ps, const char *key, char **f, size_t n, struc
 	if (n == 0 || (n == 1 && !*f[0]))
 		return true;
 	if (n == 6 && snprintf(mac, sizeof(mac), "%s:%s:%s:%s:%s:%s", f[0], f[1], f[2], f[3],
-			       f[4], f[5]) == 17 && parse_mac(mac, ip->mac)) {
+			       f[4], f[5]) == 17 && mac_parse(mac, ':', ip->mac) == 0) {
 		ip->has_mac = true;
 		return true;
 	}
@@ -1329,7 +1295,7 @@ static void h_sha256(struct pstate *ps, const char *key, const char *val)
 	size_t i;
 
 	for (i = 0; val[i] && i < 64; i++)
-		if (hexval(val[i]) < 0)
+		if (hex_digit(val[i]) < 0)
 			break;
 	if (i != 64 || val[64]) {
 		cl->sha256[0] = '\0';
@@ -1412,52 +1378,12 @@ static void h_hostfiles(struct pstate *ps, const char *key, const char *val)
 		copy_str(ps->cl->hostfiles, sizeof(ps->cl->hostfiles), val);
 }
 
-/* RFC 4648 section 4, padding optional; returns decoded length or -1. */
-static int base64_decode(const char *s, uint8_t *out, size_t max)
-{
-	size_t o = 0, i, len = strlen(s);
-	uint32_t acc = 0;
-	int bits = 0, d;
-	char c;
-
-	while (len > 0 && s[len - 1] == '=')
-		len--;
-	if (strlen(s) - len > 2 || (strlen(s) != len && strlen(s) % 4))
-		return -1;
-	for (i = 0; i < len; i++) {
-		c = s[i];
-		if (c >= 'A' && c <= 'Z')
-			d = c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			d = c - 'a' + 26;
-		else if (is_digit(c))
-			d = c - '0' + 52;
-		else if (c == '+')
-			d = 62;
-		else if (c == '/')
-			d = 63;
-		else
-			return -1;
-		acc = acc << 6 | (uint32_t)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o >= max)
-				return -1;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	if (bits >= 6 || (acc & ((1u << bits) - 1)))
-		return -1; /* a lone sextet, or non-zero leftover bits */
-	return (int)o;
-}
-
 static void h_key(struct pstate *ps, const char *key, const char *val)
 {
 	struct cmdline *cl = ps->cl;
 	uint8_t k[32];
 
-	if (base64_decode(val, k, sizeof(k)) != 32) {
+	if (base64_decode(val, strlen(val), k, sizeof(k), false) != 32) {
 		ERR(ps, key, "expected an ed25519 public key: 32 bytes in base64 (44 characters)");
 		return;
 	}

@@ -93,37 +93,65 @@ static int probe_fstype(const char *dev, char *type, size_t size)
 	return r;
 }
 
+/* One look for the device for deadline_wait(): 0 found, >0 not yet, <0 bad spec. */
+struct dev_wait {
+	const char *spec;
+	char *dev;
+	size_t size;
+	uint64_t next_note;
+};
+
+static int dev_attempt(void *ctx)
+{
+	struct dev_wait *d = ctx;
+	int r = localroot_resolve(d->spec, d->dev, d->size);
+
+	if (r == -EINVAL) {
+		nl_err("mount", "root=%s: not a device path or LABEL=/UUID=/PARTUUID=/PARTLABEL= tag",
+		       d->spec);
+		return r;
+	}
+	return -r;
+}
+
+static void dev_wait_note(void *ctx, int err, unsigned pause_ms, unsigned tries)
+{
+	struct dev_wait *d = ctx;
+
+	if (now_ms() < d->next_note)
+		return;
+	nl_info("mount", "still waiting for %s", d->spec);
+	d->next_note = now_ms() + 5000;
+}
+
+/* Wait for the root device to appear (udev-less: the kernel's devtmpfs). */
+static int wait_root_device(const char *spec, int wait_s, char *dev, size_t size)
+{
+	struct dev_wait d = { spec, dev, size, now_ms() + 5000 };
+	const struct deadline_wait w = {
+		.timeout_ms = (unsigned)wait_s * 1000, .delay_ms = 100, .max_delay_ms = 100,
+		.on_retry = dev_wait_note,
+	};
+	int last = 0, r;
+
+	nl_info("mount", "waiting up to %d s for root device %s", wait_s, spec);
+	r = deadline_wait(&w, dev_attempt, &d, &last, NULL);
+	if (r == -ETIMEDOUT)
+		nl_err("mount", "root device %s did not appear within %d s (%s); "
+		       "check root= and that its disk driver is in the initramfs, "
+		       "or raise rd.timeout=", spec, wait_s, strerror(last));
+	return r;
+}
+
 int localroot_mount(const struct cmdline *cl, const char *newroot)
 {
 	int wait_s = cl->timeout >= 0 ? cl->timeout : cl->rootdelay >= 0 ? cl->rootdelay : LOCALROOT_WAIT_DEFAULT;
 	const char *spec = cl->root.device;
 	char dev[256], type[32] = "", opts[600], modname[48];
-	uint64_t deadline = now_ms() + (uint64_t)wait_s * 1000;
-	uint64_t next_note = now_ms() + 5000;
-	int r;
+	int r = wait_root_device(spec, wait_s, dev, sizeof(dev));
 
-	nl_info("mount", "waiting up to %d s for root device %s", wait_s, spec);
-	for (;;) {
-		r = localroot_resolve(spec, dev, sizeof(dev));
-		if (r == 0)
-			break;
-		if (r == -EINVAL) {
-			nl_err("mount", "root=%s: not a device path or LABEL=/UUID=/PARTUUID=/PARTLABEL= tag", spec);
-			return r;
-		}
-		if (now_ms() >= deadline) {
-			nl_err("mount", "root device %s did not appear within %d s (%s); "
-			       "check root= and that its disk driver is in the initramfs, "
-			       "or raise rd.timeout=", spec, wait_s, strerror(-r));
-			return -ETIMEDOUT;
-		}
-		if (now_ms() >= next_note) {
-			nl_info("mount", "still waiting for %s", spec);
-			next_note = now_ms() + 5000;
-		}
-		reap_children();
-		sleep_ms(100);
-	}
+	if (r < 0)
+		return r;
 
 	if (cl->rootfstype[0])
 		strscpy_ok(type, cl->rootfstype, sizeof(type));

@@ -205,6 +205,73 @@ static int nfs_try(const struct nfsroot_target *t, int version, const struct in_
 	return 0;
 }
 
+/* One mount try for deadline_wait(): 0 mounted, >0 try again, <0 give up. */
+struct nfs_attempt {
+	const struct nfsroot_target *t;
+	struct in_addr client;
+	int ro, version;
+	const char *target;
+};
+
+static int nfs_attempt(void *ctx)
+{
+	struct nfs_attempt *a = ctx;
+	const struct nfsroot_target *t = a->t;
+	int r;
+
+	a->version = t->version ? t->version : 4;
+	r = nfs_try(t, a->version, &a->client, a->ro, a->target);
+	if (r < 0 && !t->version && (r == -EPROTONOSUPPORT || r == -ENOENT || r == -EINVAL ||
+				     r == -EACCES || r == -EPERM || r == -ENODEV)) {
+		nl_info(NFS_STAGE, "NFSv4 mount failed (%s); trying NFSv3", strerror(-r));
+		a->version = 3;
+		r = nfs_try(t, a->version, &a->client, a->ro, a->target);
+	}
+	if (r == -EACCES || r == -EPERM) {
+		nl_err(NFS_STAGE, "the server refused %s:%s (%s): check its exports for this client",
+		       t->server, t->path, strerror(-r));
+		return r;
+	}
+	return -r;
+}
+
+static void nfs_retry_note(void *ctx, int err, unsigned pause_ms, unsigned tries)
+{
+	const struct nfs_attempt *a = ctx;
+
+	nl_warn(NFS_STAGE, "mount %s:%s failed: %s; retrying in %.1f s", a->t->server, a->t->path,
+		strerror(err), pause_ms / 1000.0);
+}
+
+/* Mount t on target, retrying with backoff until the deadline; 0 or -errno. */
+static int nfs_mount_retry(const struct nfsroot_target *t, struct in_addr client, int ro,
+			   const char *target, int wait_s, int retry_s)
+{
+	struct nfs_attempt a = { .t = t, .client = client, .ro = ro, .target = target };
+	/* rd.retry=N (dracut): at most N s between attempts; default: doubling up to
+	 * 8 s, with jitter so a rack does not retry in step. */
+	const struct deadline_wait w = {
+		.timeout_ms = (unsigned)wait_s * 1000, .delay_ms = 500,
+		.max_delay_ms = retry_s > 0 ? (unsigned)retry_s * 1000 : 8000, .jitter_ms = 250,
+		.on_retry = nfs_retry_note,
+	};
+	unsigned tries = 0;
+	int last = 0, r = deadline_wait(&w, nfs_attempt, &a, &last, &tries);
+
+	if (r == 0) {
+		nl_info(NFS_STAGE, "mounted %s:%s with NFSv%d on %s", t->server, t->path, a.version,
+			target);
+		return 0;
+	}
+	if (r == -ETIMEDOUT) {
+		nl_err(NFS_STAGE, "mounting %s:%s failed after %u tries in %d s: %s "
+		       "(is the server up and exporting it? raise rd.timeout=)",
+		       t->server, t->path, tries, wait_s, strerror(last));
+		return -last;
+	}
+	return r;
+}
+
 int nfsroot_mount(const struct cmdline *cl, const struct net_lease *lease, const char *newroot)
 {
 	const char *mods[4];
@@ -212,16 +279,12 @@ int nfsroot_mount(const struct cmdline *cl, const struct net_lease *lease, const
 	struct nfsroot_target t;
 	struct in_addr client = { 0 };
 	int wait_s = cl->timeout >= 0 ? cl->timeout : NFSROOT_TIMEOUT_DEFAULT;
-	uint64_t deadline = now_ms() + (uint64_t)wait_s * 1000;
-	unsigned delay_ms = 500;
-	/* rd.retry=N (dracut): at most N s between attempts; default: doubling up to 8 s */
-	unsigned max_delay_ms = cl->retry > 0 ? (unsigned)cl->retry * 1000 : 8000;
 	int volatile_layer = strcmp(cl->writable, "none") != 0;
 	/* With the overlay the NFS lower layer is read-only; without it ro/rw decides. */
 	int ro = volatile_layer ? 1 : cl->ro != 0;
 	const char *target = newroot;
 	char lower[] = "/run/netinit/nfsroot";
-	int r, attempt = 0;
+	int r;
 
 	if (!CFG_NFS) {
 		nl_err(NFS_STAGE, "NFS roots are not built into this init (CONFIG_NFS=n)");
@@ -248,38 +311,9 @@ int nfsroot_mount(const struct cmdline *cl, const struct net_lease *lease, const
 	nl_info(NFS_STAGE, "mounting %s:%s (NFSv%s, %s) from %s", t.server, t.path,
 		t.version == 4 ? "4" : t.version == 3 ? "3" : "4, then 3", ro ? "ro" : "rw",
 		inet_ntoa(t.addr));
-	for (;;) {
-		int v = t.version ? t.version : 4;
-
-		attempt++;
-		r = nfs_try(&t, v, &client, ro, target);
-		if (r < 0 && !t.version && (r == -EPROTONOSUPPORT || r == -ENOENT || r == -EINVAL ||
-					    r == -EACCES || r == -EPERM || r == -ENODEV)) {
-			nl_info(NFS_STAGE, "NFSv4 mount failed (%s); trying NFSv3", strerror(-r));
-			v = 3;
-			r = nfs_try(&t, v, &client, ro, target);
-		}
-		if (r == 0) {
-			nl_info(NFS_STAGE, "mounted %s:%s with NFSv%d on %s", t.server, t.path, v, target);
-			break;
-		}
-		if (r == -EACCES || r == -EPERM) {
-			nl_err(NFS_STAGE, "the server refused %s:%s (%s): check its exports for this client",
-			       t.server, t.path, strerror(-r));
-			return r;
-		}
-		if (now_ms() + delay_ms >= deadline) {
-			nl_err(NFS_STAGE, "mounting %s:%s failed after %d tries in %d s: %s "
-			       "(is the server up and exporting it? raise rd.timeout=)",
-			       t.server, t.path, attempt, wait_s, strerror(-r));
-			return r;
-		}
-		nl_warn(NFS_STAGE, "mount %s:%s failed: %s; retrying in %.1f s", t.server, t.path,
-			strerror(-r), delay_ms / 1000.0);
-		sleep_ms(delay_ms + (unsigned)(rand() % 250)); /* jitter: a rack does not retry in step */
-		reap_children();
-		delay_ms = delay_ms * 2 > max_delay_ms ? max_delay_ms : delay_ms * 2;
-	}
+	r = nfs_mount_retry(&t, client, ro, target, wait_s, cl->retry);
+	if (r < 0)
+		return r;
 	if (volatile_layer) {
 		r = overlay_mount_volatile(lower, "/run/netinit/rw", NULL, newroot);
 		if (r < 0) {

@@ -141,7 +141,7 @@ static int send_frame(int fd, int ifindex, uint16_t proto, const void *buf, size
 
 static uint16_t secs_since(const struct dlink *l)
 {
-	int64_t s = (net_now_ms() - l->start_ms) / 1000;
+	int64_t s = ((int64_t)now_ms() - l->start_ms) / 1000;
 
 	return s > 0xffff ? 0xffff : (uint16_t)s;
 }
@@ -172,7 +172,7 @@ static void new_xid(struct dlink *l)
 	uint32_t salt;
 
 	memcpy(&salt, l->spec.mac + 2, 4);
-	l->xid = net_random(salt);
+	l->xid = random_u32(salt);
 }
 
 /* INIT: a new transaction, DISCOVER now (RFC 2131 §4.4.1). */
@@ -184,7 +184,7 @@ static void to_init(struct dctx *c, struct dlink *l, int64_t now)
 	l->start_ms = now;
 	l->st = D_SELECTING;
 	send_msg(c, l, DHCPDISCOVER, (struct in_addr){ 0 }, (struct in_addr){ 0 });
-	l->next_ms = now + dhcp_backoff_ms(0, net_random(l->xid));
+	l->next_ms = now + dhcp_backoff_ms(0, random_u32(l->xid));
 	l->select_end = 0;
 }
 
@@ -197,7 +197,7 @@ static void to_reboot(struct dctx *c, struct dlink *l, int64_t now)
 	memset(&l->offer, 0, sizeof(l->offer));
 	l->offer.addr = c->cfg->request;
 	send_msg(c, l, DHCPREQUEST, c->cfg->request, (struct in_addr){ 0 });
-	l->next_ms = now + dhcp_backoff_ms(0, net_random(l->xid));
+	l->next_ms = now + dhcp_backoff_ms(0, random_u32(l->xid));
 }
 
 /* SELECTING -> REQUESTING with the chosen offer (RFC 2131 §4.4.1). */
@@ -210,7 +210,7 @@ static void to_requesting(struct dctx *c, struct dlink *l, int64_t now)
 	l->st = D_REQUESTING;
 	l->attempt = 0;
 	send_msg(c, l, DHCPREQUEST, l->offer.addr, l->offer.server_id);
-	l->next_ms = now + dhcp_backoff_ms(0, net_random(l->xid));
+	l->next_ms = now + dhcp_backoff_ms(0, random_u32(l->xid));
 }
 
 /* RFC 5227 §2.1.1: a probe has sender IP 0 and target the address;
@@ -265,7 +265,7 @@ static void on_timer(struct dctx *c, struct dlink *l, int64_t now)
 		if (now >= l->next_ms) { /* no offer yet: retransmit, §4.1 */
 			l->attempt++;
 			send_msg(c, l, DHCPDISCOVER, (struct in_addr){ 0 }, (struct in_addr){ 0 });
-			l->next_ms = now + dhcp_backoff_ms(l->attempt, net_random(l->xid + l->attempt));
+			l->next_ms = now + dhcp_backoff_ms(l->attempt, random_u32(l->xid + l->attempt));
 		}
 		return;
 	case D_REQUESTING:
@@ -281,7 +281,7 @@ static void on_timer(struct dctx *c, struct dlink *l, int64_t now)
 			send_msg(c, l, DHCPREQUEST, l->offer.addr, l->offer.server_id);
 		else
 			send_msg(c, l, DHCPREQUEST, l->offer.addr, (struct in_addr){ 0 });
-		l->next_ms = now + dhcp_backoff_ms(l->attempt, net_random(l->xid + l->attempt));
+		l->next_ms = now + dhcp_backoff_ms(l->attempt, random_u32(l->xid + l->attempt));
 		return;
 	case D_PROBING:
 		if (now >= l->probe_end) {
@@ -487,7 +487,7 @@ static void client_arp(struct dctx *c, int ifindex, const uint8_t *p, size_t n, 
 		   (p[7] == 1 && dhcp_be32(p + 14) == 0 && memcmp(p + 24, &l->offer.addr.s_addr, 4) == 0);
 	if (!conflict)
 		return;
-	net_format_mac(p + 8, mac, sizeof(mac));
+	mac_format(p + 8, ':', mac);
 	nl_warn(DHCP_STAGE, "%s: %s is already in use by %s: sending DHCPDECLINE, retrying in %d s",
 		l->spec.name, net_ntoa(l->offer.addr, a), mac, DHCP_DECLINE_WAIT_MS / 1000);
 	send_msg(c, l, DHCPDECLINE, l->offer.addr, l->offer.server_id);
@@ -602,7 +602,7 @@ static void close_all(struct dctx *c)
 static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 {
 	const struct dhcp_config *cfg = c->cfg;
-	int64_t now = net_now_ms();
+	int64_t now = (int64_t)now_ms();
 	int64_t cycle_end = now + (int64_t)cfg->timeout * 1000;
 	int64_t next_scan = now + 250;
 	int cycle = 1;
@@ -619,7 +619,7 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 		int k;
 		int r;
 
-		now = net_now_ms();
+		now = (int64_t)now_ms();
 		if (cfg->late_links && now >= next_scan) {
 			add_late_links(c, nl, now);
 			next_scan = now + 250;
@@ -685,7 +685,7 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 		r = poll(pfd, np, (int)(wake > now ? wake - now : 0));
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		now = net_now_ms();
+		now = (int64_t)now_ms();
 		/* Drain what is queued (bounded: a flood cannot starve the timers). */
 		if (r > 0 && (pfd[0].revents & (POLLIN | POLLERR)))
 			for (k = 0; k < 64 && on_packet(c, now); k++)

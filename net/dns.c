@@ -219,8 +219,8 @@ static int dns_ask(const char *name, struct in_addr server, int timeout_ms, stru
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53), .sin_addr = server };
 	uint8_t q[300], a[1500];
-	uint16_t id = (uint16_t)net_random(server.s_addr);
-	int64_t end = net_now_ms() + timeout_ms;
+	uint16_t id = (uint16_t)random_u32(server.s_addr);
+	int64_t end = (int64_t)now_ms() + timeout_ms;
 	int fd, len, r = -ETIMEDOUT;
 
 	len = dns_build_query(name, id, q, sizeof(q));
@@ -237,7 +237,7 @@ static int dns_ask(const char *name, struct in_addr server, int timeout_ms, stru
 	}
 	for (;;) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
-		int64_t now = net_now_ms();
+		int64_t now = (int64_t)now_ms();
 		ssize_t n;
 
 		if (now >= end)
