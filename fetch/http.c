@@ -28,7 +28,7 @@ static int tcp_connect(const struct url *u, const struct fetch_opts *o, struct t
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int r = fetch_resolve(u->host, u->port, &ss, &sl);
+	int r = fetch_resolve(o->dns, u->host, u->port, &ss, &sl);
 	if (r < 0)
 		return try_why(ts, r == -EAGAIN ? -EAGAIN : r, "cannot resolve %s: %s", u->host, strerror(-r));
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -123,9 +123,10 @@ static ssize_t recv_pkt(struct tftp_xfer *x, unsigned timeout_ms)
 	}
 }
 
-static int open_socket(struct tftp_xfer *x, const struct url *u, struct try_state *ts)
+static int open_socket(struct tftp_xfer *x, const struct url *u, const struct fetch_opts *o,
+		       struct try_state *ts)
 {
-	int r = fetch_resolve(u->host, u->port, &x->server, &x->slen);
+	int r = fetch_resolve(o->dns, u->host, u->port, &x->server, &x->slen);
 	if (r < 0)
 		return try_why(ts, r, "cannot resolve %s", u->host);
 	x->fd = socket(x->server.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -194,7 +195,7 @@ static int tftp_once(const struct url *u, const char *file, struct sink *k,
 	if (!x)
 		return -ENOMEM;
 	x->fd = -1;
-	if ((r = open_socket(x, u, ts)) < 0)
+	if ((r = open_socket(x, u, o, ts)) < 0)
 		goto out;
 	if (with_opts) {
 		req.blksize = o->tftp_blksize;

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+struct net_lease; /* net/net.h */
+
 #include "sink.h"
 #include "url.h"
 #include "util.h"
@@ -23,6 +25,7 @@ struct fetch_opts {
 	unsigned backoff_ms, backoff_max_ms;
 	unsigned retry_after_max_s;    /* cap on a server's Retry-After */
 	unsigned tftp_blksize, tftp_windowsize, tftp_timeout_ms, tftp_retries;
+	const struct net_lease *dns;   /* resolver for host names (NULL: /etc/resolv.conf) */
 };
 void fetch_opts_default(struct fetch_opts *o);
 
@@ -45,8 +48,9 @@ int http_get(const struct url *u, struct sink *k, const struct fetch_opts *o,
 int tftp_get(const struct url *u, struct sink *k, const struct fetch_opts *o,
 	     struct try_state *ts);
 
-/* Host name or literal -> address (the one place DNS will plug in). */
-int fetch_resolve(const char *host, uint16_t port, struct sockaddr_storage *ss,
-		  socklen_t *sslen);
+/* Host name or literal -> address, names through net_resolve() with the
+ * DNS servers of dns (the boot's lease; NULL: /etc/resolv.conf). */
+int fetch_resolve(const struct net_lease *dns, const char *host, uint16_t port,
+		  struct sockaddr_storage *ss, socklen_t *sslen);
 
 #endif

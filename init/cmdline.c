@@ -1294,6 +1294,12 @@ static void h_sha256(struct pstate *ps, const char *key, const char *val)
 	struct cmdline *cl = ps->cl;
 	size_t i;
 
+	if (!val) { /* "netinit.sha256" or "netinit.sha256=": a pin asked for, none given */
+		ERR(ps, key, "needs a value (netinit.sha256=<64 hex digits>); boot is refused");
+		cl->sha256[0] = '\0';
+		cl->sha256_invalid = true;
+		return;
+	}
 	for (i = 0; val[i] && i < 64; i++)
 		if (hex_digit(val[i]) < 0)
 			break;
@@ -1382,9 +1388,13 @@ static void h_key(struct pstate *ps, const char *key, const char *val)
 {
 	struct cmdline *cl = ps->cl;
 	uint8_t k[32];
+	char v[64];
 
-	if (base64_decode(val, strlen(val), k, sizeof(k), false) != 32) {
+	if (!val || base64_decode(val, strlen(val), k, sizeof(k), false) != 32) {
 		ERR(ps, key, "expected an ed25519 public key: 32 bytes in base64 (44 characters)");
+		/* fetch/ refuses the boot: a key that was asked for is never dropped */
+		if (!cl->key_invalid[0])
+			copy_str(cl->key_invalid, sizeof(cl->key_invalid), show(v, val));
 		return;
 	}
 	if (cl->nkey >= CMDLINE_MAX_LIST) {
@@ -1440,14 +1450,14 @@ static const struct keydef {
 	{ "break", h_break, FLAG_OK },
 	/* netinit */
 	{ "netinit.mirror", h_mirror, VAL_NEEDED },
-	{ "netinit.sha256", h_sha256, VAL_NEEDED },
+	{ "netinit.sha256", h_sha256, FLAG_OK }, /* a bare flag refuses the boot */
 	{ "netinit.verify", h_verify, VAL_NEEDED },
 	{ "netinit.writable", h_writable, VAL_NEEDED },
 	{ "netinit.writable.dirs", h_writable_dirs, VAL_NEEDED },
 	{ "netinit.hostfiles", h_hostfiles, VAL_NEEDED },
 	{ "netinit.onfail", h_emergency, VAL_NEEDED },
 	{ "netinit.debug", h_debug, FLAG_OK },
-	{ "netinit.key", h_key, VAL_NEEDED },
+	{ "netinit.key", h_key, FLAG_OK },       /* a bare flag refuses the boot */
 	{ "netinit.fetch.timeout", h_fetch_timeout, VAL_NEEDED },
 	{ "netinit.fetch.retries", h_fetch_retries, VAL_NEEDED },
 };

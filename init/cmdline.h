@@ -165,6 +165,8 @@ struct cmdline {
 	bool sha256_invalid;             /* netinit.sha256= given but malformed: refuse to boot */
 	uint8_t key[CMDLINE_MAX_LIST][32]; /* netinit.key=<base64>: ed25519 public keys, decoded */
 	size_t nkey;
+	char key_invalid[64];            /* a malformed netinit.key= as written (shortened), or "":
+					  * the boot refuses to go on without the check it asks for */
 	int fetch_timeout;               /* netinit.fetch.timeout= seconds; -1 unset */
 	int fetch_retries;               /* netinit.fetch.retries=; -1 unset */
 	size_t ninit_args;               /* words after "--": words[nwords .. nwords+ninit_args),

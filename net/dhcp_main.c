@@ -204,8 +204,6 @@ checked:
 		if (run_ifaces(argc - optind, argv + optind, &cfg, apply, iflink, &lease) < 0)
 			return 1;
 	}
-	net_current_lease = lease;
-	net_have_lease = true;
 	n = net_lease_format(&lease, text, sizeof(text));
 	if (n > 0)
 		fwrite(text, 1, (size_t)n, stdout);
@@ -227,7 +225,7 @@ checked:
 		struct in_addr a;
 		char s[INET_ADDRSTRLEN];
 
-		r = net_resolve(resolve, &a);
+		r = net_resolve(&lease, resolve, &a);
 		if (r < 0) {
 			nl_err(DHCP_STAGE, "resolving %s: %s", resolve, strerror(-r));
 			return 1;

@@ -316,7 +316,7 @@ int dns_resolve(const char *name, const struct in_addr *servers, size_t nservers
 	return r;
 }
 
-int net_resolve(const char *name, struct in_addr *out)
+int net_resolve(const struct net_lease *dns, const char *name, struct in_addr *out)
 {
 	static struct in_addr servers[NET_MAX_DNS];
 	static char search[NET_MAX_SEARCH][NET_NAME_MAX];
@@ -332,11 +332,11 @@ int net_resolve(const char *name, struct in_addr *out)
 		nl_err(DNS_STAGE, "%s: this init was built without DNS (CONFIG_DNS): use an IP address", name);
 		return -EOPNOTSUPP;
 	}
-	if (net_have_lease && net_current_lease.ndns > 0) {
-		ns = net_current_lease.ndns;
-		memcpy(servers, net_current_lease.dns, ns * sizeof(servers[0]));
-		nsearch = net_current_lease.nsearch;
-		memcpy(search, net_current_lease.search, nsearch * sizeof(search[0]));
+	if (dns && dns->ndns > 0) {
+		ns = dns->ndns;
+		memcpy(servers, dns->dns, ns * sizeof(servers[0]));
+		nsearch = dns->nsearch;
+		memcpy(search, dns->search, nsearch * sizeof(search[0]));
 	} else {
 		char text[4096];
 		int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);

@@ -27,9 +27,6 @@
 #include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
 
-struct net_lease net_current_lease;
-bool net_have_lease;
-
 /* ---- candidate links ---- */
 
 static bool link_ethernet_like(const struct rtnl_link *l)
@@ -525,9 +522,5 @@ int net_up(const struct cmdline *cl, struct net_lease *out)
 	else
 		r = up_dhcp(&nl, cl, dhcp_spec, ifs, (size_t)n, &want, out);
 	rtnl_close(&nl);
-	if (r == 0) {
-		net_current_lease = *out;
-		net_have_lease = true;
-	}
 	return r;
 }

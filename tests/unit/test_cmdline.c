@@ -168,6 +168,7 @@ static int field_str(const struct cmdline *cl, const char *name, char *out, size
 	STR("hostfiles", cl->hostfiles);
 	INT("truncated", cl->truncated);
 	INT("nkey", cl->nkey);
+	STR("key_invalid", cl->key_invalid);
 	INT("fetch_timeout", cl->fetch_timeout);
 	INT("fetch_retries", cl->fetch_retries);
 	INT("nwords", cl->nwords);
@@ -600,7 +601,7 @@ static const struct row rows[] = {
 	  KEY_B64, "", "", { "nkey=2", "key0=" KEY_HEX, "key1=" KEY_HEX } },
 	{ "key_bad", "netinit.key=AAECAwQ= netinit.key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g "
 	  "netinit.key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8x netinit.key=!!!",
-	  "netinit.key netinit.key netinit.key netinit.key", "", { "nkey=0" } },
+	  "netinit.key netinit.key netinit.key netinit.key", "", { "nkey=0", "key_invalid=AAECAwQ=" } },
 	{ "fetch", "netinit.fetch.timeout=30 netinit.fetch.retries=0", "", "",
 	  { "fetch_timeout=30", "fetch_retries=0" } },
 	{ "fetch_bad", "netinit.fetch.timeout=0 netinit.fetch.retries=-1 netinit.fetch.timeout=5m",
@@ -611,8 +612,9 @@ static const struct row rows[] = {
 	  { "nmirror=0", "writable=volatile", "debug=1" } },
 	{ "netinit_unknown_ctl_key_sanitized", "netinit.\x1b[2J=1 \"netinit.a b\"", "netinit.?[2J netinit.a?b",
 	  "", { "nwords=2" } },
-	{ "netinit_flag_needs_value", "netinit.sha256 netinit.verify", "netinit.sha256 netinit.verify",
-	  "", { "sha256_invalid=0" } },
+	/* a pin or key asked for without a value refuses the boot (plan.verify) */
+	{ "netinit_flag_needs_value", "netinit.sha256 netinit.verify netinit.key",
+	  "netinit.sha256 netinit.verify netinit.key", "", { "sha256_invalid=1", "key_invalid=(none)" } },
 
 	/* a realistic pxelinux.cfg line of each convention */
 	{ "pxelinux_kernel", "initrd=initrd.img root=/dev/nfs nfsroot=192.168.0.1:/tftpboot/%s,v3 "
