@@ -191,9 +191,7 @@ const char *cmdline_init_arg(const struct cmdline *cl, size_t i);
  * Returns 0, or -ENAMETOOLONG when out is too small. */
 int cmdline_nfs_path(const char *path, struct in_addr client, char *out, size_t size);
 
-/* Host name rule shared by cmdline, DHCP and the per-host layer:
- * RFC 1123 labels (letters, digits, '-', not at a label's ends), 1-63 bytes a
- * label, 253 in all.  Returns true when valid. */
-bool hostname_valid(const char *name);
+/* hostname_valid() and the other shared validators live in validate.h. */
+#include "validate.h"
 
 #endif
