@@ -8,7 +8,7 @@ INIT_SRCS += fetch/url.c fetch/http_parse.c fetch/http.c fetch/tftp_parse.c fetc
 HOST_TOOLS += $(BUILD)/netinit-sign $(BUILD)/netinit-fetch
 
 # Manifest parsing/verification and signing/keys; netinit-export links both.
-MANIFEST_SRCS := fetch/manifest.c
+MANIFEST_SRCS := fetch/manifest.c fetch/manifest_sign.c
 HOST_SHARED_SRCS += $(MANIFEST_SRCS)
 
 # netinit-sign links no libnetinit: only the manifest code and init's helpers.

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Signed image manifests and ed25519 key files; the format is described in
- * manifest.h.  Strict parsing: every field is checked and anything not
- * understood is an error, because a verifier that skips what it does not
- * know can be talked into skipping the check itself.
+ * Signed image manifests and ed25519 public keys, the boot side: parse,
+ * verify, load trusted keys (format: manifest.h).  Making keys and
+ * signatures is fetch/manifest_sign.c, linked by the host tools only.
+ * Strict parsing: every field is checked and anything not understood is an
+ * error, because a verifier that skips what it does not know can be talked
+ * into skipping the check itself.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,18 +22,6 @@
 #include "manifest.h"
 #include "util.h"
 
-#define PUB_TAG "netinit-ed25519-public"
-#define SEC_TAG "netinit-ed25519-secret"
-
-static void crypto_ready(void)
-{
-	static int done;
-	if (!done) {
-		if (sodium_init() < 0)
-			abort(); /* cannot happen on Linux: no entropy source at all */
-		done = 1;
-	}
-}
 
 int sha256_from_hex(const char *hex, size_t len, uint8_t out[SHA256_LEN])
 {
@@ -41,39 +31,6 @@ int sha256_from_hex(const char *hex, size_t len, uint8_t out[SHA256_LEN])
 void sha256_to_hex(const uint8_t in[SHA256_LEN], char out[SHA256_HEX_LEN + 1])
 {
 	hex_encode(in, SHA256_LEN, out);
-}
-
-int sha256_of_file(const char *path, uint8_t out[SHA256_LEN], uint64_t *size)
-{
-	crypto_hash_sha256_state st;
-	static uint8_t chunk[1 << 16];
-	uint64_t total = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return -errno;
-	crypto_hash_sha256_init(&st);
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int r = -errno;
-
-			close(fd);
-			return r;
-		}
-		if (n == 0)
-			break;
-		crypto_hash_sha256_update(&st, chunk, (unsigned long long)n);
-		total += (uint64_t)n;
-	}
-	close(fd);
-	crypto_hash_sha256_final(&st, out);
-	if (size)
-		*size = total;
-	return 0;
 }
 
 /* Decimal, no sign, no leading zero, < 2^63. */
@@ -94,7 +51,7 @@ static int parse_size(const char *s, size_t len, uint64_t *out)
 }
 
 /* Printable ASCII without space; no '/' when is_name. */
-static bool token_ok(const char *s, size_t len, bool is_name)
+bool manifest_token_ok(const char *s, size_t len, bool is_name)
 {
 	if (len == 0 || len >= MANIFEST_NAME_MAX)
 		return false;
@@ -109,7 +66,7 @@ static bool token_ok(const char *s, size_t len, bool is_name)
 }
 
 /* Exact base64 (standard alphabet, padded) of n bytes. */
-static int b64_decode(const char *s, size_t len, uint8_t *out, size_t n)
+int nkey_b64_exact(const char *s, size_t len, uint8_t *out, size_t n)
 {
 	return base64_decode(s, len, out, n, true) == (int)n ? 0 : -EINVAL;
 }
@@ -125,7 +82,7 @@ static int handle_signature(const char *v, size_t vlen, struct manifest *m,
 	if (!sp || hex_decode(v, (size_t)(sp - v), m->key_id, NKEY_ID_LEN, true) < 0)
 		return errbuf_set(err, errlen, -EINVAL, "signature: key-id must be 16 lowercase hex digits");
 	size_t rest = vlen - (size_t)(sp + 1 - v);
-	if (b64_decode(sp + 1, rest, m->sig, NKEY_SIG_LEN) < 0)
+	if (nkey_b64_exact(sp + 1, rest, m->sig, NKEY_SIG_LEN) < 0)
 		return errbuf_set(err, errlen, -EINVAL, "signature: not the base64 of 64 bytes");
 	return 0;
 }
@@ -155,7 +112,7 @@ static int handle_field(const char *k, size_t klen, const char *v, size_t vlen,
 	switch (flag) {
 	case F_NAME:
 	case F_VERSION:
-		if (!token_ok(v, vlen, flag == F_NAME))
+		if (!manifest_token_ok(v, vlen, flag == F_NAME))
 			return errbuf_set(err, errlen, -EINVAL,
 				    "line %d: %.*s must be 1-%d printable characters without spaces",
 				    lineno, (int)klen, k, MANIFEST_NAME_MAX - 1);
@@ -287,42 +244,6 @@ int manifest_load(const char *text, size_t len, const struct nkey_set *ks,
 	return 0;
 }
 
-int manifest_sign(const struct manifest *m, const struct nkey_secret *sk,
-		  char *out, size_t outlen)
-{
-	char hex[SHA256_HEX_LEN + 1], id[2 * NKEY_ID_LEN + 1];
-	char b64[sodium_base64_ENCODED_LEN(NKEY_SIG_LEN, sodium_base64_VARIANT_ORIGINAL)];
-	uint8_t sig[NKEY_SIG_LEN];
-	struct nkey_public pub;
-	int n;
-
-	crypto_ready();
-	if (!token_ok(m->name, strlen(m->name), true) ||
-	    !token_ok(m->version, strlen(m->version), false) ||
-	    m->size > INT64_MAX || m->unpacked_size > INT64_MAX)
-		return -EINVAL;
-	sha256_to_hex(m->sha256, hex);
-	n = snprintf(out, outlen, MANIFEST_MAGIC "\nname %s\nversion %s\nsize %" PRIu64
-		     "\nsha256 %s\n", m->name, m->version, m->size, hex);
-	if (n < 0 || (size_t)n >= outlen)
-		return -ENOSPC;
-	if (m->has_unpacked_size) {
-		int k = snprintf(out + n, outlen - (size_t)n, "unpacked-size %" PRIu64 "\n",
-				 m->unpacked_size);
-		if (k < 0 || (size_t)k >= outlen - (size_t)n)
-			return -ENOSPC;
-		n += k;
-	}
-	crypto_sign_detached(sig, NULL, (const unsigned char *)out, (size_t)n, sk->sk);
-	nkey_public_of(sk, &pub);
-	hex_encode(pub.id, NKEY_ID_LEN, id);
-	sodium_bin2base64(b64, sizeof(b64), sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
-	int k = snprintf(out + n, outlen - (size_t)n, "signature ed25519 %s %s\n", id, b64);
-	if (k < 0 || (size_t)k >= outlen - (size_t)n)
-		return -ENOSPC;
-	return n + k;
-}
-
 /* ---- keys ---- */
 
 void nkey_id(const uint8_t pk[NKEY_PUB_LEN], uint8_t id[NKEY_ID_LEN])
@@ -332,14 +253,7 @@ void nkey_id(const uint8_t pk[NKEY_PUB_LEN], uint8_t id[NKEY_ID_LEN])
 	memcpy(id, h, NKEY_ID_LEN);
 }
 
-void nkey_public_of(const struct nkey_secret *sec, struct nkey_public *pub)
-{
-	memset(pub, 0, sizeof(*pub));
-	crypto_sign_ed25519_sk_to_pk(pub->pk, sec->sk);
-	nkey_id(pub->pk, pub->id);
-}
-
-static bool comment_ok(const char *c)
+bool nkey_comment_ok(const char *c)
 {
 	if (strlen(c) >= NKEY_COMMENT_MAX)
 		return false;
@@ -349,19 +263,8 @@ static bool comment_ok(const char *c)
 	return true;
 }
 
-int nkey_generate(struct nkey_public *pub, struct nkey_secret *sec, const char *comment)
-{
-	crypto_ready();
-	if (comment && !comment_ok(comment))
-		return -EINVAL;
-	crypto_sign_keypair(pub->pk, sec->sk);
-	nkey_public_of(sec, pub);
-	snprintf(pub->comment, sizeof(pub->comment), "%s", comment ? comment : "");
-	return 0;
-}
-
 /* Strip one trailing "\n"; refuse other control bytes. */
-static int one_line(const char *text, size_t *len)
+int nkey_one_line(const char *text, size_t *len)
 {
 	if (*len && text[*len - 1] == '\n')
 		(*len)--;
@@ -374,16 +277,16 @@ static int one_line(const char *text, size_t *len)
 int nkey_parse_public(const char *text, size_t len, struct nkey_public *pub,
 		      char *err, size_t errlen)
 {
-	const size_t tag = strlen(PUB_TAG);
+	const size_t tag = strlen(NKEY_PUB_TAG);
 	memset(pub, 0, sizeof(*pub));
-	if (one_line(text, &len) < 0)
+	if (nkey_one_line(text, &len) < 0)
 		return errbuf_set(err, errlen, -EINVAL, "public key: more than one line");
-	if (len > tag && memcmp(text, PUB_TAG " ", tag + 1) == 0) {
+	if (len > tag && memcmp(text, NKEY_PUB_TAG " ", tag + 1) == 0) {
 		const char *b = text + tag + 1;
 		size_t rest = len - tag - 1;
 		const char *sp = memchr(b, ' ', rest);
 		size_t blen = sp ? (size_t)(sp - b) : rest;
-		if (b64_decode(b, blen, pub->pk, NKEY_PUB_LEN) < 0)
+		if (nkey_b64_exact(b, blen, pub->pk, NKEY_PUB_LEN) < 0)
 			return errbuf_set(err, errlen, -EINVAL, "public key: not the base64 of 32 bytes");
 		if (sp) {
 			size_t clen = rest - blen - 1;
@@ -391,56 +294,15 @@ int nkey_parse_public(const char *text, size_t len, struct nkey_public *pub,
 				clen = NKEY_COMMENT_MAX - 1;
 			memcpy(pub->comment, sp + 1, clen);
 			pub->comment[clen] = '\0';
-			if (!comment_ok(pub->comment))
+			if (!nkey_comment_ok(pub->comment))
 				return errbuf_set(err, errlen, -EINVAL, "public key: control bytes in comment");
 		}
-	} else if (b64_decode(text, len, pub->pk, NKEY_PUB_LEN) < 0) {
+	} else if (nkey_b64_exact(text, len, pub->pk, NKEY_PUB_LEN) < 0) {
 		return errbuf_set(err, errlen, -EINVAL,
-			    "public key: expected \"" PUB_TAG " <base64> <comment>\" or the bare base64 of 32 bytes");
+			    "public key: expected \"" NKEY_PUB_TAG " <base64> <comment>\" or the bare base64 of 32 bytes");
 	}
 	nkey_id(pub->pk, pub->id);
 	return 0;
-}
-
-int nkey_parse_secret(const char *text, size_t len, struct nkey_secret *sec,
-		      char *err, size_t errlen)
-{
-	const size_t tag = strlen(SEC_TAG);
-	uint8_t pk[NKEY_PUB_LEN];
-	if (one_line(text, &len) < 0 || len <= tag || memcmp(text, SEC_TAG " ", tag + 1) != 0)
-		return errbuf_set(err, errlen, -EINVAL, "secret key: expected \"" SEC_TAG " <base64>\"");
-	if (b64_decode(text + tag + 1, len - tag - 1, sec->sk, NKEY_SEC_LEN) < 0)
-		return errbuf_set(err, errlen, -EINVAL, "secret key: not the base64 of 64 bytes");
-	/* The second half must be the public key of the seed in the first. */
-	crypto_ready();
-	uint8_t check_sk[NKEY_SEC_LEN];
-	crypto_sign_seed_keypair(pk, check_sk, sec->sk);
-	int bad = sodium_memcmp(check_sk, sec->sk, NKEY_SEC_LEN);
-	sodium_memzero(check_sk, sizeof(check_sk));
-	if (bad)
-		return errbuf_set(err, errlen, -EINVAL, "secret key: public half does not match the seed");
-	return 0;
-}
-
-int nkey_format_public(const struct nkey_public *pub, char *out, size_t outlen)
-{
-	char b64[sodium_base64_ENCODED_LEN(NKEY_PUB_LEN, sodium_base64_VARIANT_ORIGINAL)];
-	sodium_bin2base64(b64, sizeof(b64), pub->pk, NKEY_PUB_LEN, sodium_base64_VARIANT_ORIGINAL);
-	int n = snprintf(out, outlen, PUB_TAG " %s %s\n", b64, pub->comment);
-	if (n < 0 || (size_t)n >= outlen)
-		return -ENOSPC;
-	return n;
-}
-
-int nkey_format_secret(const struct nkey_secret *sec, char *out, size_t outlen)
-{
-	char b64[sodium_base64_ENCODED_LEN(NKEY_SEC_LEN, sodium_base64_VARIANT_ORIGINAL)];
-	sodium_bin2base64(b64, sizeof(b64), sec->sk, NKEY_SEC_LEN, sodium_base64_VARIANT_ORIGINAL);
-	int n = snprintf(out, outlen, SEC_TAG " %s\n", b64);
-	sodium_memzero(b64, sizeof(b64));
-	if (n < 0 || (size_t)n >= outlen)
-		return -ENOSPC;
-	return n;
 }
 
 int nkey_load_public(const char *path, struct nkey_public *pub, char *err, size_t errlen)
@@ -456,38 +318,6 @@ int nkey_load_public(const char *path, struct nkey_public *pub, char *err, size_
 		snprintf(tmp, sizeof(tmp), "%s", err);
 		snprintf(err, errlen, "%s: %s", path, tmp);
 	}
-	return r;
-}
-
-int nkey_load_secret(const char *path, struct nkey_secret *sec, char *err, size_t errlen)
-{
-	char buf[512];
-	ssize_t len = read_file_whole(path, buf, sizeof(buf));
-	int r;
-	if (len < 0)
-		return errbuf_set(err, errlen, (int)len, "%s: %s", path, strerror((int)-len));
-	r = nkey_parse_secret(buf, (size_t)len, sec, err, errlen);
-	sodium_memzero(buf, sizeof(buf));
-	return r;
-}
-
-int nkey_save_public(const char *path, const struct nkey_public *pub)
-{
-	char buf[512];
-	int n = nkey_format_public(pub, buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	return write_file_at(AT_FDCWD, path, buf, (size_t)n, 0644, WRITE_SYNC);
-}
-
-int nkey_save_secret(const char *path, const struct nkey_secret *sec)
-{
-	char buf[256];
-	int n = nkey_format_secret(sec, buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	int r = write_file_at(AT_FDCWD, path, buf, (size_t)n, 0600, WRITE_EXCL | WRITE_SYNC);
-	sodium_memzero(buf, sizeof(buf));
 	return r;
 }
 

@@ -141,6 +141,19 @@ int nkey_set_load_dir(struct nkey_set *ks, const char *dir, char *err, size_t er
 const struct nkey_public *nkey_set_find(const struct nkey_set *ks,
 					const uint8_t id[NKEY_ID_LEN]);
 
+/* ---- shared by manifest.c (boot) and manifest_sign.c (host tools) ---- */
+
+#define NKEY_PUB_TAG "netinit-ed25519-public"
+#define NKEY_SEC_TAG "netinit-ed25519-secret"
+/* name/version token: printable ASCII without space; no '/', "." or ".." when is_name. */
+bool manifest_token_ok(const char *s, size_t len, bool is_name);
+/* A key comment: shorter than NKEY_COMMENT_MAX, no control bytes. */
+bool nkey_comment_ok(const char *c);
+/* Strip one trailing "\n" from text[0..*len); -EINVAL when another line break or NUL is left. */
+int nkey_one_line(const char *text, size_t *len);
+/* Exactly the padded base64 of n bytes into out.  0 or -EINVAL. */
+int nkey_b64_exact(const char *s, size_t len, uint8_t *out, size_t n);
+
 /* ---- helpers shared with fetch ---- */
 
 /* Exactly 64 lowercase hex digits -> 32 bytes.  0 or -EINVAL. */
