@@ -599,6 +599,104 @@ static void close_all(struct dctx *c)
 	c->fd = c->arp_fd = c->ev_fd = -1;
 }
 
+/* Where the links stand after their timers ran. */
+struct loop_turn {
+	int64_t wake;            /* the next timer */
+	size_t waiting, alive;   /* links waiting for carrier / not dead */
+};
+
+/* Run the links' timers; true (and *out filled) when one is bound. */
+static bool run_timers(struct dctx *c, int64_t now, struct loop_turn *t, struct net_lease *out)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct dlink *l = &c->l[i];
+
+		if (l->st == D_BOUND) {
+			*out = l->offer;
+			memcpy(out->ifname, l->spec.name, sizeof(out->ifname));
+			out->ifindex = l->spec.index;
+			memcpy(out->mac, l->spec.mac, 6);
+			return true;
+		}
+		if (l->st == D_DEAD)
+			continue;
+		t->alive++;
+		if (l->st == D_WAIT_CARRIER) {
+			t->waiting++;
+			continue;
+		}
+		if (now >= l->next_ms)
+			on_timer(c, l, now);
+		if (l->st == D_BOUND) { /* probing finished: report next turn */
+			t->wake = now;
+			continue;
+		}
+		if (l->next_ms < t->wake)
+			t->wake = l->next_ms;
+	}
+	return false;
+}
+
+/* The sockets to wait on: DHCP always, ARP probes and link events when open. */
+struct loop_fds {
+	struct pollfd pfd[3];
+	nfds_t n;
+	int arp_i, ev_i;
+};
+
+static void loop_fds(const struct dctx *c, struct loop_fds *f)
+{
+	f->n = 0;
+	f->arp_i = f->ev_i = -1;
+	f->pfd[f->n].fd = c->fd;
+	f->pfd[f->n++].events = POLLIN;
+	if (c->arp_fd >= 0) {
+		f->arp_i = (int)f->n;
+		f->pfd[f->n].fd = c->arp_fd;
+		f->pfd[f->n++].events = POLLIN;
+	}
+	if (c->ev_fd >= 0) { /* link events: carrier, new links */
+		f->ev_i = (int)f->n;
+		f->pfd[f->n].fd = c->ev_fd;
+		f->pfd[f->n++].events = POLLIN;
+	}
+}
+
+/* Drain what is queued (bounded: a flood cannot starve the timers).
+ * Returns true when link events arrived. */
+static bool loop_read(struct dctx *c, const struct loop_fds *f, int64_t now)
+{
+	const short ready = POLLIN | POLLERR;
+	bool events = false;
+
+	if (f->pfd[0].revents & ready)
+		for (int k = 0; k < 64 && on_packet(c, now); k++)
+			;
+	if (f->arp_i >= 0 && (f->pfd[f->arp_i].revents & ready))
+		for (int k = 0; k < 64 && on_arp(c, now); k++)
+			;
+	if (f->ev_i >= 0 && (f->pfd[f->ev_i].revents & ready)) {
+		char drain[4096];
+
+		/* The content does not matter: carrier and links are read
+		 * again at the top of the loop. */
+		while (recv(c->ev_fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+			;
+		events = true;
+	}
+	return events;
+}
+
+/* rd.net.dhcp.retry: start the links over for another cycle. */
+static void next_cycle(struct dctx *c, int64_t now, int cycle)
+{
+	nl_info(DHCP_STAGE, "no lease after %d s, cycle %d of %d (rd.net.dhcp.retry)",
+		c->cfg->timeout, cycle, c->cfg->cycles);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->l[i].st != D_DEAD && c->l[i].st != D_WAIT_CARRIER)
+			to_init(c, &c->l[i], now);
+}
+
 static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 {
 	const struct dhcp_config *cfg = c->cfg;
@@ -606,17 +704,12 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 	int64_t cycle_end = now + (int64_t)cfg->timeout * 1000;
 	int64_t next_scan = now + 250;
 	int cycle = 1;
-	size_t i;
 
-	for (i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++)
 		c->l[i].carrier_end = now + (int64_t)cfg->carrier_timeout * 1000;
-
 	for (;;) {
-		struct pollfd pfd[3];
-		int arp_i = -1, ev_i = -1;
-		int64_t wake = cycle_end;
-		size_t np = 0, waiting = 0, alive = 0;
-		int k;
+		struct loop_turn t = { .wake = cycle_end };
+		struct loop_fds f;
 		int r;
 
 		now = (int64_t)now_ms();
@@ -625,84 +718,28 @@ static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 			next_scan = now + 250;
 		}
 		poll_carrier(c, nl, now);
-		for (i = 0; i < c->n; i++) {
-			struct dlink *l = &c->l[i];
-
-			if (l->st == D_BOUND) {
-				*out = l->offer;
-				memcpy(out->ifname, l->spec.name, sizeof(out->ifname));
-				out->ifindex = l->spec.index;
-				memcpy(out->mac, l->spec.mac, 6);
-				return 0;
-			}
-			if (l->st == D_DEAD)
-				continue;
-			alive++;
-			if (l->st == D_WAIT_CARRIER) {
-				waiting++;
-				continue;
-			}
-			if (now >= l->next_ms)
-				on_timer(c, l, now);
-			if (l->st == D_BOUND) { /* probing finished: report next turn */
-				wake = now;
-				continue;
-			}
-			if (l->next_ms < wake)
-				wake = l->next_ms;
-		}
-		pfd[np].fd = c->fd;
-		pfd[np++].events = POLLIN;
-		if (c->arp_fd >= 0) {
-			arp_i = (int)np;
-			pfd[np].fd = c->arp_fd;
-			pfd[np++].events = POLLIN;
-		}
-		if (c->ev_fd >= 0) { /* link events: carrier, new links */
-			ev_i = (int)np;
-			pfd[np].fd = c->ev_fd;
-			pfd[np++].events = POLLIN;
-		}
-		if (alive == 0)
+		if (run_timers(c, now, &t, out))
+			return 0;
+		if (t.alive == 0)
 			return -ENOLINK;
 		if (now >= cycle_end) {
 			if (cycle >= cfg->cycles)
-				return waiting == alive ? -ENOLINK : -ETIMEDOUT;
-			cycle++;
-			nl_info(DHCP_STAGE, "no lease after %d s, cycle %d of %d (rd.net.dhcp.retry)",
-				cfg->timeout, cycle, cfg->cycles);
+				return t.waiting == t.alive ? -ENOLINK : -ETIMEDOUT;
+			next_cycle(c, now, ++cycle);
 			cycle_end = now + (int64_t)cfg->timeout * 1000;
-			for (i = 0; i < c->n; i++)
-				if (c->l[i].st != D_DEAD && c->l[i].st != D_WAIT_CARRIER)
-					to_init(c, &c->l[i], now);
 			continue;
 		}
 		/* Carrier changes wake us through ev_fd; polling is the fallback. */
-		if (waiting && wake > now + (c->ev_fd >= 0 ? 250 : 50))
-			wake = now + (c->ev_fd >= 0 ? 250 : 50);
-		if (cfg->late_links && wake > next_scan)
-			wake = next_scan;
-		r = poll(pfd, np, (int)(wake > now ? wake - now : 0));
+		if (t.waiting && t.wake > now + (c->ev_fd >= 0 ? 250 : 50))
+			t.wake = now + (c->ev_fd >= 0 ? 250 : 50);
+		if (cfg->late_links && t.wake > next_scan)
+			t.wake = next_scan;
+		loop_fds(c, &f);
+		r = poll(f.pfd, f.n, (int)(t.wake > now ? t.wake - now : 0));
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		now = (int64_t)now_ms();
-		/* Drain what is queued (bounded: a flood cannot starve the timers). */
-		if (r > 0 && (pfd[0].revents & (POLLIN | POLLERR)))
-			for (k = 0; k < 64 && on_packet(c, now); k++)
-				;
-		if (r > 0 && arp_i >= 0 && (pfd[arp_i].revents & (POLLIN | POLLERR)))
-			for (k = 0; k < 64 && on_arp(c, now); k++)
-				;
-		if (r > 0 && ev_i >= 0 && (pfd[ev_i].revents & (POLLIN | POLLERR))) {
-			char drain[4096];
-
-			/* The content does not matter: carrier and links are read
-			 * again at the top of the loop. */
-			while (recv(c->ev_fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
-				;
-			if (cfg->late_links)
-				next_scan = now;
-		}
+		if (r > 0 && loop_read(c, &f, (int64_t)now_ms()) && cfg->late_links)
+			next_scan = (int64_t)now_ms();
 	}
 }
 
