@@ -165,5 +165,5 @@ void boot_print_config(const struct cmdline *cl, FILE *out)
 		cl->neednet, cl->shell, cl->break_mask, (int)cl->emergency, cl->timeout, cl->debug);
 	if (cl->sha256[0])
 		fprintf(out, "sha256=%s\n", cl->sha256);
-	fprintf(out, "writable=%s dirs=%s\n", cl->writable, cl->writable_dirs);
+	fprintf(out, "writable=%s\n", cl->writable);
 }

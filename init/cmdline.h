@@ -133,7 +133,7 @@ struct cmdline {
 	char route[CMDLINE_MAX_LIST][64]; /* rd.route=<net>/<prefix>:<gw>[:<if>] as given */
 	size_t nroute;
 	bool neednet;                    /* rd.neednet / boot=nfs / a network root */
-	int timeout_iflink, timeout_carrier, timeout_dhcp, timeout_ifup; /* rd.net.timeout.*, -1 unset */
+	int timeout_iflink, timeout_carrier, timeout_dhcp; /* rd.net.timeout.*, -1 unset */
 	int dhcp_retry;                  /* rd.net.dhcp.retry; -1 unset */
 
 	/* failure policy, debugging */
@@ -156,12 +156,10 @@ struct cmdline {
 	char sha256[65];                 /* netinit.sha256= pin, lowercase hex, or "" */
 	bool verify_off;                 /* netinit.verify=off: explicit, loudly logged */
 	char writable[16];               /* netinit.writable=volatile|persistent|none */
-	char writable_dirs[128];         /* netinit.writable.dirs=etc,var,tmp */
 	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=URL of per-host archive */
 
 	/* added with the parser (doc/cmdline.md) */
 	bool truncated;                  /* line was longer than CMDLINE_MAX (error reported) */
-	bool panic_set;                  /* panic= given: panic=-1 is a valid value (reboot at once) */
 	bool sha256_invalid;             /* netinit.sha256= given but malformed: refuse to boot */
 	uint8_t key[CMDLINE_MAX_LIST][32]; /* netinit.key=<base64>: ed25519 public keys, decoded */
 	size_t nkey;

@@ -311,9 +311,7 @@ static void h_init(struct pstate *ps, const char *key, const char *val)
 static void h_panic(struct pstate *ps, const char *key, const char *val)
 {
 	/* kernel: >0 reboot after N seconds, 0 wait forever, <0 reboot at once */
-	if (valid_int(val, -SECONDS_MAX, SECONDS_MAX, &ps->cl->panic))
-		ps->cl->panic_set = true;
-	else
+	if (!valid_int(val, -SECONDS_MAX, SECONDS_MAX, &ps->cl->panic))
 		ERR(ps, key, "expected whole seconds from %d to %d", -SECONDS_MAX, SECONDS_MAX);
 }
 
@@ -348,10 +346,7 @@ static void h_t_dhcp(struct pstate *ps, const char *key, const char *val)
 {
 	set_seconds(ps, key, val, &ps->cl->timeout_dhcp, 0);
 }
-static void h_t_ifup(struct pstate *ps, const char *key, const char *val)
-{
-	set_seconds(ps, key, val, &ps->cl->timeout_ifup, 0);
-}
+
 static void h_dhcp_retry(struct pstate *ps, const char *key, const char *val)
 {
 	if (!valid_int(val, 0, 1000, &ps->cl->dhcp_retry))
@@ -595,7 +590,6 @@ const struct keydef cmdline_keys_std[] = {
 	{ "rd.net.timeout.iflink", h_t_iflink, VAL_NEEDED },
 	{ "rd.net.timeout.carrier", h_t_carrier, VAL_NEEDED },
 	{ "rd.net.timeout.dhcp", h_t_dhcp, VAL_NEEDED },
-	{ "rd.net.timeout.ifup", h_t_ifup, VAL_NEEDED },
 	{ "rd.net.dhcp.retry", h_dhcp_retry, VAL_NEEDED },
 	/* initramfs-tools (initramfs-tools(7)) */
 	{ "boot", h_boot, VAL_NEEDED },

@@ -71,47 +71,13 @@ static void h_writable(struct pstate *ps, const char *key, const char *val)
 	copy_str(ps->cl->writable, sizeof(ps->cl->writable), val);
 }
 
-/* Is the name s[0..n) among the comma-separated names in list[0..len)? */
-static bool list_has(const char *list, size_t len, const char *s, size_t n)
-{
-	const char *p = list, *end = list + len;
-	size_t m;
-
-	while (p < end) {
-		m = strcspn(p, ",");
-		if (m == n && !memcmp(p, s, n))
-			return true;
-		p += m + 1;
-	}
-	return false;
-}
-
+/* The set of writable directories belongs to the per-host layer, which is
+ * not built yet: the volatile layer makes the whole root writable, so a list
+ * would change nothing.  Refused, never silently ignored. */
 static void h_writable_dirs(struct pstate *ps, const char *key, const char *val)
 {
-	const char *p = val;
-	size_t n;
-	char v[64];
-
-	if (strlen(val) >= sizeof(ps->cl->writable_dirs)) {
-		ERR(ps, key, "too long (max %zu bytes)", sizeof(ps->cl->writable_dirs) - 1);
-		return;
-	}
-	for (;;) {
-		n = strcspn(p, ",");
-		if (!dirname_valid_n(p, n)) {
-			ERR(ps, key, "bad directory list \"%s\"; expected simple names such as "
-			    "etc,var,tmp (no '/', '.' or '..')", cmdline_show(v, val));
-			return;
-		}
-		if (list_has(val, (size_t)(p - val), p, n)) {
-			ERR(ps, key, "\"%.*s\" is listed twice", (int)n, p);
-			return;
-		}
-		if (!p[n])
-			break;
-		p += n + 1;
-	}
-	copy_str(ps->cl->writable_dirs, sizeof(ps->cl->writable_dirs), val);
+	ERR(ps, key, "not supported yet: the volatile layer (overlayfs over the whole root) makes "
+	    "every directory writable; choosing directories comes with the per-host layer");
 }
 
 static void h_hostfiles(struct pstate *ps, const char *key, const char *val)

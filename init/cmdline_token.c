@@ -12,7 +12,7 @@ void cmdline_defaults(struct cmdline *cl)
 	cl->ro = -1;
 	cl->panic = -1;
 	cl->rootdelay = -1;
-	cl->timeout_iflink = cl->timeout_carrier = cl->timeout_dhcp = cl->timeout_ifup = -1;
+	cl->timeout_iflink = cl->timeout_carrier = cl->timeout_dhcp = -1;
 	cl->dhcp_retry = -1;
 	cl->retry = -1;
 	cl->timeout = -1;
@@ -20,7 +20,6 @@ void cmdline_defaults(struct cmdline *cl)
 	cl->fetch_retries = -1;
 	strcpy(cl->init, "/sbin/init");
 	strcpy(cl->writable, "volatile");
-	strcpy(cl->writable_dirs, "etc,var,tmp");
 }
 
 static bool add_word(struct pstate *ps, char *word, bool init_arg)

@@ -347,6 +347,14 @@ int plan_build(const struct cmdline *cl, const struct net_lease *lease, struct b
 	p->need_net = cl->neednet;
 	p->ro = cl->ro != 0;
 	strscpy_ok(p->init, cl->init, sizeof(p->init));
+	for (size_t i = 0, o = 0; cmdline_init_arg(cl, i); i++) {
+		int w = snprintf(p->init_args + o, sizeof(p->init_args) - o, "%s%s", i ? " " : "",
+				 cmdline_init_arg(cl, i));
+
+		if (w < 0 || (size_t)w >= sizeof(p->init_args) - o)
+			break;
+		o += (size_t)w;
+	}
 	plan_node(cl, &p->node);
 	plan_verify(cl, &p->verify);
 	plan_writable(cl, &p->writable, &c);
@@ -417,4 +425,6 @@ void plan_print(const struct boot_plan *p, FILE *out)
 	if (p->writable.hostfiles[0])
 		fprintf(out, "writable.hostfiles=%s (not built yet: ignored)\n", p->writable.hostfiles);
 	fprintf(out, "init=%s\n", p->init);
+	if (p->init_args[0])
+		fprintf(out, "init.args=%s\n", p->init_args);
 }

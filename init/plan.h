@@ -104,6 +104,9 @@ struct boot_plan {
 	struct plan_verify verify;
 	struct plan_writable writable;
 	char init[256];          /* the real init (init=) */
+	/* The words after "--", which the kernel passes to the real init (with
+	 * its own bare unknown words; init/main.c hands on the kernel's argv). */
+	char init_args[512];
 };
 
 /* A problem with the plan: stage is where the boot logs it ("mount", "nfs",

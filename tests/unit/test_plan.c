@@ -54,8 +54,8 @@ static const struct row rows[] = {
 	    "local.wait=7 s", "ro=0", "network=not needed" } },
 	{ "local_defaults", "root=/dev/vda", { 0 }, "",
 	  { "root=local", "local.fstype=(probe)", "local.wait=30 s", "ro=1", "init=/sbin/init" } },
-	{ "local_rootdelay", "root=/dev/vda rootdelay=3 init=/bin/sh", { 0 }, "",
-	  { "local.wait=3 s", "init=/bin/sh" } },
+	{ "local_rootdelay", "root=/dev/vda rootdelay=3 init=/bin/sh -- single x=1", { 0 }, "",
+	  { "local.wait=3 s", "init=/bin/sh", "init.args=single x=1" } },
 	{ "no_root", "quiet splash", { 0 }, "mount", { "root=none" } },
 
 	/* NFS from the command line */
