@@ -305,13 +305,22 @@ int nkey_parse_public(const char *text, size_t len, struct nkey_public *pub,
 	return 0;
 }
 
-int nkey_load_public(const char *path, struct nkey_public *pub, char *err, size_t errlen)
+ssize_t nkey_read_file(const char *path, char buf[NKEY_FILE_MAX], char *err, size_t errlen)
 {
-	char buf[512];
-	ssize_t len = read_file_whole(path, buf, sizeof(buf));
-	int r;
+	ssize_t len = read_file_whole(path, buf, NKEY_FILE_MAX);
+
 	if (len < 0)
 		return errbuf_set(err, errlen, (int)len, "%s: %s", path, strerror((int)-len));
+	return len;
+}
+
+int nkey_load_public(const char *path, struct nkey_public *pub, char *err, size_t errlen)
+{
+	char buf[NKEY_FILE_MAX];
+	ssize_t len = nkey_read_file(path, buf, err, errlen);
+	int r;
+	if (len < 0)
+		return (int)len;
 	r = nkey_parse_public(buf, (size_t)len, pub, err, errlen);
 	if (r < 0 && err && errlen) {
 		char tmp[256];

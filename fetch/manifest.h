@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "codec.h" /* hex_encode() for key ids */
 
@@ -151,6 +152,10 @@ bool manifest_token_ok(const char *s, size_t len, bool is_name);
 bool nkey_comment_ok(const char *c);
 /* Strip one trailing "\n" from text[0..*len); -EINVAL when another line break or NUL is left. */
 int nkey_one_line(const char *text, size_t *len);
+/* A key file, whole (at most NKEY_FILE_MAX-1 bytes); its length or -errno
+ * with "<path>: <reason>" in err. */
+#define NKEY_FILE_MAX 512
+ssize_t nkey_read_file(const char *path, char buf[NKEY_FILE_MAX], char *err, size_t errlen);
 /* Exactly the padded base64 of n bytes into out.  0 or -EINVAL. */
 int nkey_b64_exact(const char *s, size_t len, uint8_t *out, size_t n);
 

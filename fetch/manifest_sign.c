@@ -157,11 +157,11 @@ int nkey_format_secret(const struct nkey_secret *sec, char *out, size_t outlen)
 
 int nkey_load_secret(const char *path, struct nkey_secret *sec, char *err, size_t errlen)
 {
-	char buf[512];
-	ssize_t len = read_file_whole(path, buf, sizeof(buf));
+	char buf[NKEY_FILE_MAX];
+	ssize_t len = nkey_read_file(path, buf, err, errlen);
 	int r;
 	if (len < 0)
-		return errbuf_set(err, errlen, (int)len, "%s: %s", path, strerror((int)-len));
+		return (int)len;
 	r = nkey_parse_secret(buf, (size_t)len, sec, err, errlen);
 	sodium_memzero(buf, sizeof(buf));
 	return r;

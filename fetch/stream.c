@@ -234,19 +234,6 @@ static int decompress(struct stream *s, const uint8_t *p, size_t n)
 	return -EINVAL;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w, n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int deliver(struct stream *s, const uint8_t *p, size_t n)
 {
 	int r;
@@ -254,7 +241,7 @@ static int deliver(struct stream *s, const uint8_t *p, size_t n)
 		return 0;
 	if (s->fmt == FMT_ARCHIVE)
 		return decompress(s, p, n);
-	if (s->out_fd >= 0 && (r = write_all(s->out_fd, p, n)) < 0)
+	if (s->out_fd >= 0 && (r = write_fd_all(s->out_fd, p, n)) < 0)
 		return st_fail(s, r, "write image: %s", strerror(-r));
 	return 0;
 }
@@ -329,7 +316,7 @@ static int st_write(struct sink *k, const uint8_t *p, size_t n)
 			       (unsigned long long)s->sink.total);
 	if (s->hash)
 		crypto_hash_sha256_update(&s->sha, p, n);
-	if (s->raw_fd >= 0 && (r = write_all(s->raw_fd, p, n)) < 0)
+	if (s->raw_fd >= 0 && (r = write_fd_all(s->raw_fd, p, n)) < 0)
 		return st_fail(s, r, "write: %s", strerror(-r));
 	s->sink.offset += n;
 	if (s->fmt == FMT_UNKNOWN && !s->passthrough) {

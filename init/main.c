@@ -209,16 +209,6 @@ static int cmdline_main(int argc, char **argv)
 	return errors ? 1 : 0;
 }
 
-static void print_plan_report(void *ctx, enum cmdline_severity sev, const char *stage,
-			      const char *msg)
-{
-	int *errors = ctx;
-
-	if (sev == CMDLINE_ERROR)
-		(*errors)++;
-	fprintf(stderr, "%s: %s: %s\n", sev == CMDLINE_ERROR ? "error" : "warning", stage, msg);
-}
-
 /* `init plan [LINE...]`: what a boot with this command line will do. */
 static int plan_main(int argc, char **argv)
 {
@@ -230,7 +220,7 @@ static int plan_main(int argc, char **argv)
 	if (read_line_args(argc, argv, line, sizeof(line)) < 0)
 		return 1;
 	cmdline_parse(line, &cl, print_cmdline_report, &errors);
-	plan_build(&cl, NULL, &p, print_plan_report, &errors);
+	plan_build(&cl, NULL, &p, print_cmdline_report, &errors); /* same report shape */
 	if (errors) {
 		fprintf(stderr, "init plan: %d error(s): this command line does not boot as written\n",
 			errors);

@@ -66,7 +66,7 @@ ssize_t read_file_whole(const char *path, char *buf, size_t size)
 	return read_path(path, buf, size, true);
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int write_fd_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -113,7 +113,7 @@ int write_file_at(int dirfd, const char *path, const void *data, size_t len, mod
 	fd = openat(dirfd, target, flags, mode);
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, data, len);
+	r = write_fd_all(fd, data, len);
 	/* EINVAL: a file system without fsync; the data is written all the same. */
 	if (r == 0 && (how & WRITE_SYNC) && fsync(fd) < 0 && errno != EINVAL)
 		r = -errno;

@@ -16,6 +16,9 @@ ssize_t read_file(const char *path, char *buf, size_t size);
 /* The same, but a file longer than size-1 bytes is -EFBIG (never half read). */
 ssize_t read_file_whole(const char *path, char *buf, size_t size);
 
+/* Write all len bytes to fd, restarting after signals.  0 or -errno. */
+int write_fd_all(int fd, const void *data, size_t len);
+
 /* How write_file_at() writes. */
 enum {
 	WRITE_EXCL = 1,   /* refuse (-EEXIST) when path exists: never overwrite a key */
