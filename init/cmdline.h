@@ -157,6 +157,10 @@ struct cmdline {
 	bool verify_off;                 /* netinit.verify=off: explicit, loudly logged */
 	char writable[16];               /* netinit.writable=volatile|persistent|none */
 	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=URL of per-host archive */
+	char writable_base[1280];        /* netinit.writable.base=[<server>:]<dir>, or "" */
+	char writable_dirs[8][64];       /* netinit.writable.dirs=, validated; none = etc,var,tmp */
+	size_t nwritable_dirs;
+	bool collision_fail;             /* netinit.writable.collision=fail */
 
 	/* added with the parser (doc/cmdline.md) */
 	bool truncated;                  /* line was longer than CMDLINE_MAX (error reported) */

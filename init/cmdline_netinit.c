@@ -71,13 +71,59 @@ static void h_writable(struct pstate *ps, const char *key, const char *val)
 	copy_str(ps->cl->writable, sizeof(ps->cl->writable), val);
 }
 
-/* The set of writable directories belongs to the per-host layer, which is
- * not built yet: the volatile layer makes the whole root writable, so a list
- * would change nothing.  Refused, never silently ignored. */
+/* netinit.writable.dirs=etc,var,tmp: the per-host layer's directories, each
+ * one path component (dirname_valid_n()), no repeats; all or nothing. */
 static void h_writable_dirs(struct pstate *ps, const char *key, const char *val)
 {
-	ERR(ps, key, "not supported yet: the volatile layer (overlayfs over the whole root) makes "
-	    "every directory writable; choosing directories comes with the per-host layer");
+	struct cmdline *cl = ps->cl;
+	char dirs[8][64];
+	size_t n = 0;
+
+	for (const char *p = val; ; p++) {
+		size_t len = strcspn(p, ",");
+
+		if (!dirname_valid_n(p, len) || len >= sizeof(dirs[0]) || n == ARRAY_SIZE(dirs)) {
+			ERR(ps, key, "expected up to 8 directory names separated by ',' (e.g. "
+			    "etc,var,tmp): no '/', '.', '..' or empty names");
+			return;
+		}
+		memcpy(dirs[n], p, len);
+		dirs[n][len] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(dirs[i], dirs[n])) {
+				ERR(ps, key, "%s is listed twice", dirs[n]);
+				return;
+			}
+		n++;
+		p += len;
+		if (!*p)
+			break;
+	}
+	memcpy(cl->writable_dirs, dirs, sizeof(dirs));
+	cl->nwritable_dirs = n;
+}
+
+/* netinit.writable.base=[<server>:]<dir>: where the node directories are. */
+static void h_writable_base(struct pstate *ps, const char *key, const char *val)
+{
+	const char *colon = strchr(val, ':'), *dir = colon ? colon + 1 : val;
+
+	if (dir[0] != '/' || !graph_only(val) || strstr(dir, "/..") || strchr(dir, ',') ||
+	    (colon && !host_valid_n(val, (size_t)(colon - val)))) {
+		ERR(ps, key, "expected [<server>:]/<dir> (an absolute directory, a host name or "
+		    "IPv4 address before ':')");
+		return;
+	}
+	if (!copy_str(ps->cl->writable_base, sizeof(ps->cl->writable_base), val))
+		ERR(ps, key, "too long");
+}
+
+static void h_collision(struct pstate *ps, const char *key, const char *val)
+{
+	if (!strcmp(val, "fail") || !strcmp(val, "volatile"))
+		ps->cl->collision_fail = !strcmp(val, "fail");
+	else
+		ERR(ps, key, "expected volatile or fail");
 }
 
 static void h_hostfiles(struct pstate *ps, const char *key, const char *val)
@@ -115,6 +161,8 @@ const struct keydef cmdline_keys_netinit[] = {
 	{ "netinit.verify", h_verify, VAL_NEEDED },
 	{ "netinit.writable", h_writable, VAL_NEEDED },
 	{ "netinit.writable.dirs", h_writable_dirs, VAL_NEEDED },
+	{ "netinit.writable.base", h_writable_base, VAL_NEEDED },
+	{ "netinit.writable.collision", h_collision, VAL_NEEDED },
 	{ "netinit.hostfiles", h_hostfiles, VAL_NEEDED },
 	{ "netinit.key", h_key, FLAG_OK },       /* a bare flag refuses the boot */
 };

@@ -76,19 +76,84 @@ static void plan_verify(const struct cmdline *cl, struct plan_verify *v)
 	strscpy_ok(v->key_invalid, cl->key_invalid, sizeof(v->key_invalid));
 }
 
+static void plan_hostdir(const struct cmdline *cl, struct plan_hostdir *h, struct pctx *c)
+{
+	const char *base = cl->writable_base, *colon = strchr(base, ':');
+	static const char *const defaults[] = { "etc", "var", "tmp" };
+
+	h->collision_fail = cl->collision_fail;
+	h->wait_s = cl->timeout >= 0 ? cl->timeout : NFS_WAIT_DEFAULT;
+	h->retry_s = cl->retry > 0 ? cl->retry : 0;
+	h->ndirs = cl->nwritable_dirs ? cl->nwritable_dirs : ARRAY_SIZE(defaults);
+	for (size_t i = 0; i < h->ndirs; i++)
+		strscpy_ok(h->dirs[i], cl->nwritable_dirs ? cl->writable_dirs[i] : defaults[i],
+			   sizeof(h->dirs[i]));
+	if (!base[0]) {
+		PERR(c, "mount", "netinit.writable=persistent needs netinit.writable.base=[<server>:]<dir> "
+		     "(netinit-export renders it from nodes-dir)");
+		return;
+	}
+	if (colon && (size_t)(colon - base) < sizeof(h->server)) {
+		memcpy(h->server, base, (size_t)(colon - base));
+		h->server[colon - base] = '\0';
+	}
+	strscpy_ok(h->path, colon ? colon + 1 : base, sizeof(h->path));
+}
+
 static void plan_writable(const struct cmdline *cl, struct plan_writable *w, struct pctx *c)
 {
-	w->mode = strcmp(cl->writable, "none") ? PLAN_RW_VOLATILE : PLAN_RW_NONE;
-	if (!strcmp(cl->writable, "persistent")) {
-		w->persistent_asked = true;
-		PWARN(c, "mount", "netinit.writable=persistent (per-host directories on the server) is "
-		      "not implemented by this init yet: the node gets a volatile layer, and its "
-		      "changes are lost at reboot");
-	}
+	w->mode = !strcmp(cl->writable, "none") ? PLAN_RW_NONE :
+		  !strcmp(cl->writable, "persistent") ? PLAN_RW_PERSISTENT : PLAN_RW_VOLATILE;
+	if (w->mode == PLAN_RW_PERSISTENT)
+		plan_hostdir(cl, &w->hostdir, c);
+	else if (cl->writable_base[0] || cl->nwritable_dirs || cl->collision_fail)
+		PWARN(c, "mount", "netinit.writable.base=, .dirs= and .collision= are only used with "
+		      "netinit.writable=persistent (this boot: %s)", cl->writable);
 	strscpy_ok(w->hostfiles, cl->hostfiles, sizeof(w->hostfiles));
-	if (cl->hostfiles[0])
-		PWARN(c, "mount", "netinit.hostfiles=%s: per-host files over HTTP are not implemented "
-		      "by this init yet; ignored", cl->hostfiles);
+	if (cl->hostfiles[0] && w->mode == PLAN_RW_NONE)
+		PERR(c, "mount", "netinit.hostfiles= is unpacked over the volatile layer, and "
+		     "netinit.writable=none has none");
+	else if (cl->hostfiles[0] && w->mode == PLAN_RW_PERSISTENT)
+		PWARN(c, "mount", "netinit.hostfiles=: with netinit.writable=persistent the per-host "
+		      "files are unpacked only when the boot falls back to a volatile layer");
+}
+
+/* The host of an http:// or tftp:// URL (IPv4 or name; no IPv6 here). */
+static void url_host(const char *url, char *out, size_t size)
+{
+	const char *h = strstr(url, "://");
+	size_t n;
+
+	out[0] = '\0';
+	if (!h)
+		return;
+	h += 3;
+	n = strcspn(h, ":/?#");
+	if (n < size && host_valid_n(h, n)) {
+		memcpy(out, h, n);
+		out[n] = '\0';
+	}
+}
+
+/* The base's server when netinit.writable.base= names none: the root's. */
+static void plan_hostdir_server(struct boot_plan *p, const struct net_lease *lease,
+				struct pctx *c)
+{
+	struct plan_hostdir *h = &p->writable.hostdir;
+
+	if (p->writable.mode != PLAN_RW_PERSISTENT || !h->path[0])
+		return;
+	if (p->root == PLAN_ROOT_NFS)
+		h->version = p->nfs.version;
+	if (h->server[0])
+		return;
+	if (p->root == PLAN_ROOT_NFS)
+		strscpy_ok(h->server, p->nfs.server, sizeof(h->server));
+	else if (p->root == PLAN_ROOT_IMAGE && p->image.nurl)
+		url_host(p->image.url[0], h->server, sizeof(h->server));
+	if (!h->server[0] && (lease || p->root == PLAN_ROOT_LOCAL))
+		PERR(c, "mount", "netinit.writable.base=%s names no server and the root has none "
+		     "to borrow: write netinit.writable.base=<server>:%s", h->path, h->path);
 }
 
 /* ---- NFS ---- */
@@ -359,10 +424,28 @@ int plan_build(const struct cmdline *cl, const struct net_lease *lease, struct b
 	plan_verify(cl, &p->verify);
 	plan_writable(cl, &p->writable, &c);
 	plan_root(cl, lease, p, &c);
+	plan_hostdir_server(p, lease, &c);
 	return c.errors;
 }
 
 /* ---- `init plan` ---- */
+
+static void print_writable(const struct plan_writable *w, FILE *out)
+{
+	const struct plan_hostdir *h = &w->hostdir;
+
+	fprintf(out, "writable=%s\n", w->mode == PLAN_RW_NONE ? "none" :
+		w->mode == PLAN_RW_PERSISTENT ? "persistent" : "volatile");
+	if (w->mode == PLAN_RW_PERSISTENT) {
+		fprintf(out, "writable.base=%s:%s\nwritable.dirs=", h->server[0] ? h->server :
+			"(from DHCP)", h->path);
+		for (size_t i = 0; i < h->ndirs; i++)
+			fprintf(out, "%s%s", i ? "," : "", h->dirs[i]);
+		fprintf(out, "\nwritable.collision=%s\n", h->collision_fail ? "fail" : "volatile");
+	}
+	if (w->hostfiles[0])
+		fprintf(out, "writable.hostfiles=%s\n", w->hostfiles);
+}
 
 static void print_nfs(const struct plan_nfs *n, FILE *out)
 {
@@ -420,10 +503,7 @@ void plan_print(const struct boot_plan *p, FILE *out)
 		fprintf(out, "node.hostname=%s\n", p->node.hostname);
 	fprintf(out, "network=%s\n", p->need_net ? "up before the root" : "not needed");
 	fprintf(out, "ro=%d\n", p->ro);
-	fprintf(out, "writable=%s%s\n", p->writable.mode == PLAN_RW_NONE ? "none" : "volatile",
-		p->writable.persistent_asked ? " (persistent asked: not built yet)" : "");
-	if (p->writable.hostfiles[0])
-		fprintf(out, "writable.hostfiles=%s (not built yet: ignored)\n", p->writable.hostfiles);
+	print_writable(&p->writable, out);
 	fprintf(out, "init=%s\n", p->init);
 	if (p->init_args[0])
 		fprintf(out, "init.args=%s\n", p->init_args);

@@ -11,8 +11,8 @@
  *
  * The stages take the part of the plan they need: mount/ the local or NFS
  * part, fetch/ the image and verification part, the writable part both.
- * Room is left for what later issues add (per-host directory, per-host
- * files, extra mounts): new members of struct plan_writable / boot_plan.
+ * The writable part holds the per-host directory and per-host files; room
+ * is left for extra mounts: new members of struct boot_plan.
  */
 #ifndef NETINIT_PLAN_H
 #define NETINIT_PLAN_H
@@ -75,13 +75,28 @@ struct plan_verify {
 enum plan_writable_mode {
 	PLAN_RW_VOLATILE = 0,    /* overlayfs, tmpfs upper (the default) */
 	PLAN_RW_NONE,            /* the root as it is (read-only images, ro/rw NFS) */
+	PLAN_RW_PERSISTENT,      /* the node's own directories on the server (mount/hostdir.h) */
+};
+
+#define PLAN_MAX_DIRS 8
+
+/* netinit.writable=persistent: <server>:<path>/<host>/{dirs} over NFS
+ * (doc/writable.md).  The host name is chosen by init/hostname.c. */
+struct plan_hostdir {
+	char server[256];        /* base's server, else the NFS root's, else the image URL's host */
+	char path[1024];         /* the base directory (absolute) */
+	char dirs[PLAN_MAX_DIRS][64]; /* netinit.writable.dirs=, default etc,var,tmp */
+	size_t ndirs;
+	bool collision_fail;     /* netinit.writable.collision=fail */
+	int version;             /* the NFS root's version when it has one, else 0 (4, then 3) */
+	int wait_s;              /* retry the mount this long (rd.timeout=) */
+	int retry_s;             /* rd.retry= */
 };
 
 struct plan_writable {
 	enum plan_writable_mode mode;
-	bool persistent_asked;   /* netinit.writable=persistent: not built yet, volatile instead */
-	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=: not built yet, ignored */
-	/* later: the per-host directory, per-host files, extra mounts */
+	struct plan_hostdir hostdir;     /* PLAN_RW_PERSISTENT */
+	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=, %h not expanded; "" = none */
 };
 
 /* Who this node is, as far as the command line says (the lease and sysfs

@@ -163,6 +163,11 @@ static int field_str(const struct cmdline *cl, const char *name, char *out, size
 	INT("verify_off", cl->verify_off);
 	STR("writable", cl->writable);
 	STR("hostfiles", cl->hostfiles);
+	STR("writable_base", cl->writable_base);
+	INT("nwritable_dirs", cl->nwritable_dirs);
+	STR("writable_dir0", cl->writable_dirs[0]);
+	STR("writable_dir3", cl->writable_dirs[3]);
+	INT("collision_fail", cl->collision_fail);
 	INT("truncated", cl->truncated);
 	INT("nkey", cl->nkey);
 	STR("key_invalid", cl->key_invalid);
@@ -580,9 +585,15 @@ static const struct row rows[] = {
 	{ "verify_on", "netinit.verify=off netinit.verify=on", "", "", { "verify_off=0" } },
 	{ "verify_bad", "netinit.verify=off netinit.verify=no", "netinit.verify", "",
 	  { "verify_off=1" } },
-	/* netinit.writable.dirs= comes with the per-host layer: refused until then */
-	{ "writable", "netinit.writable=persistent netinit.writable.dirs=etc,var,srv,home",
-	  "netinit.writable.dirs", "", { "writable=persistent" } },
+	{ "writable", "netinit.writable=persistent netinit.writable.dirs=etc,var,srv,home "
+	  "netinit.writable.base=10.0.2.2:/srv/nodes netinit.writable.collision=fail", "", "",
+	  { "writable=persistent", "nwritable_dirs=4", "writable_dir0=etc", "writable_dir3=home",
+	    "writable_base=10.0.2.2:/srv/nodes", "collision_fail=1" } },
+	{ "writable_base_bad", "netinit.writable.base=/srv/nodes netinit.writable.base=srv "
+	  "netinit.writable.base=a/b:/x netinit.writable.base=h:/srv/../etc "
+	  "netinit.writable.collision=maybe",
+	  "netinit.writable.base netinit.writable.base netinit.writable.base "
+	  "netinit.writable.collision", "", { "writable_base=/srv/nodes", "collision_fail=0" } },
 	{ "writable_none", "netinit.writable=none", "", "", { "writable=none" } },
 	{ "writable_bad", "netinit.writable=tmpfs netinit.writable.dirs=etc,../x "
 	  "netinit.writable.dirs=etc,,var netinit.writable.dirs=/etc netinit.writable.dirs=.. "

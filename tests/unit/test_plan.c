@@ -137,10 +137,23 @@ static const struct row rows[] = {
 
 	/* the writable layer */
 	{ "writable_default", "root=http://s/r", { 0 }, "", { "writable=volatile" } },
-	{ "writable_persistent_falls_back", "root=http://s/r netinit.writable=persistent", { 0 }, "",
-	  { "writable=volatile (persistent asked: not built yet)" } },
-	{ "writable_hostfiles_ignored", "root=http://s/r netinit.hostfiles=http://s/hosts/", { 0 }, "",
-	  { "writable.hostfiles=http://s/hosts/ (not built yet: ignored)" } },
+	{ "writable_persistent_image", "root=http://s/r netinit.writable=persistent "
+	  "netinit.writable.base=/srv/nodes", { 0 }, "",
+	  { "writable=persistent", "writable.base=s:/srv/nodes", "writable.dirs=etc,var,tmp",
+	    "writable.collision=volatile" } },
+	{ "writable_persistent_nfs", "root=nfs:10.0.2.9:/r:vers=3 netinit.writable=persistent "
+	  "netinit.writable.base=/srv/nodes netinit.writable.dirs=etc,var "
+	  "netinit.writable.collision=fail", { 0 }, "",
+	  { "writable.base=10.0.2.9:/srv/nodes", "writable.dirs=etc,var", "writable.collision=fail" } },
+	{ "writable_persistent_server", "root=nfs:10.0.2.9:/r netinit.writable=persistent "
+	  "netinit.writable.base=nodes.example:/srv/nodes", { 0 }, "",
+	  { "writable.base=nodes.example:/srv/nodes" } },
+	{ "writable_persistent_no_base", "root=http://s/r netinit.writable=persistent", { 0 }, "mount",
+	  { "writable=persistent" } },
+	{ "writable_hostfiles", "root=http://s/r netinit.hostfiles=http://s/hosts/%h.tar", { 0 }, "",
+	  { "writable.hostfiles=http://s/hosts/%h.tar" } },
+	{ "writable_hostfiles_none", "root=http://s/r netinit.writable=none "
+	  "netinit.hostfiles=http://s/hosts/%h.tar", { 0 }, "mount", { "writable=none" } },
 
 	/* who the node is */
 	{ "node_bootif", "root=http://s/%m BOOTIF=01-52-54-00-AB-cd-01 ip=::::node9::dhcp", { 0 }, "",
