@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "fetch.h"
@@ -78,22 +79,17 @@ static int image_root(struct boot_state *bs, const char *newroot)
 	return staged_root_commit(&bs->staged, bs->plan.writable.mode == PLAN_RW_VOLATILE, newroot);
 }
 
-int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
+static int mount_root(const struct mount_modules *mm, struct boot_state *bs, const char *newroot)
 {
 	const struct boot_plan *p = &bs->plan;
-	const struct mount_modules mm = { load_for_mount, (void *)cl };
-	int r;
 
-	mkdir(newroot, 0755);
-	/* where the root comes from was decided by the plan, with the lease */
-	if ((r = boot_plan(cl, bs)) < 0)
-		return r;
 	switch (p->root) {
 	case PLAN_ROOT_LOCAL:
-		return localroot_mount(&p->local, p->ro, &mm, newroot);
+		return localroot_mount(&p->local, p->ro || p->writable.mode == PLAN_RW_PERSISTENT, mm,
+				       newroot);
 	case PLAN_ROOT_NFS:
 		return nfsroot_mount(&p->nfs, &p->writable, p->ro, bs->have_lease ? &bs->lease : NULL,
-				     &mm, newroot);
+				     mm, newroot);
 	case PLAN_ROOT_IMAGE:
 		return image_root(bs, newroot);
 	default:
@@ -102,10 +98,30 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 	}
 }
 
+int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
+{
+	const struct mount_modules mm = { load_for_mount, (void *)cl };
+	int r;
+
+	mkdir(newroot, 0755);
+	/* where the root comes from was decided by the plan, with the lease */
+	if ((r = boot_plan(cl, bs)) < 0)
+		return r;
+	if (bs->have_net || bs->plan.writable.mode == PLAN_RW_PERSISTENT)
+		boot_choose_name(bs);
+	if ((r = mount_root(&mm, bs, newroot)) < 0)
+		return r;
+	r = boot_writable(&mm, bs, newroot);
+	if (r < 0)
+		umount2(newroot, MNT_DETACH); /* the failure policy may try the mount stage again */
+	return r;
+}
+
 void boot_handover(struct boot_state *bs, const char *newroot)
 {
 	int r;
 
+	boot_hosts_line(bs, newroot);
 	if (!bs->have_net)
 		return;
 	r = net_handover(&bs->lease, newroot);

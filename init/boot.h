@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "cmdline.h"
+#include "hostname.h"
 #include "imageroot.h"
 #include "net.h"
 #include "plan.h"
@@ -25,6 +26,8 @@ struct boot_state {
 	char ifname[16];
 	char ipaddr[16];
 	struct staged_root staged; /* an image root between fetch and mount */
+	struct node_name name;   /* the node's name (init/hostname.h), chosen at the mount stage */
+	enum plan_writable_mode layer; /* the writable layer the root got (persistent may fall back) */
 };
 
 /* Stage plan: plan_build() with what is known so far; its problems logged
@@ -34,6 +37,13 @@ int boot_plan(const struct cmdline *cl, struct boot_state *bs);
 int boot_network_up(const struct cmdline *cl, struct boot_state *bs);
 /* Stage mount: the plan's root on newroot (local, NFS, or fetch + mount). */
 int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
+/* init/writable.c: the node's name (logged with its source); the per-host
+ * directories over the mounted root, or the volatile fallback (0, or
+ * -errno: the failure policy); the node's /etc/hosts line. */
+struct mount_modules;
+int boot_choose_name(struct boot_state *bs);
+int boot_writable(const struct mount_modules *mm, struct boot_state *bs, const char *newroot);
+void boot_hosts_line(struct boot_state *bs, const char *newroot);
 /* Stage hand-over: the network state for the real root. */
 void boot_handover(struct boot_state *bs, const char *newroot);
 void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_state *bs);

@@ -171,21 +171,16 @@ static void nfs_modules(const struct plan_nfs *n, bool volatile_layer,
 	mount_load_modules(mm, mods, nmods);
 }
 
-int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool ro,
-		  const struct net_lease *lease, const struct mount_modules *mm, const char *newroot)
+int nfs_mount_export(const struct plan_nfs *n, bool ro, const struct net_lease *lease,
+		     const struct mount_modules *mm, bool overlay_too, const char *target)
 {
-	bool volatile_layer = wr->mode == PLAN_RW_VOLATILE;
-	/* With the overlay the NFS lower layer is read-only; without it ro/rw decides. */
-	struct nfs_target t = { .n = n, .ro = volatile_layer || ro, .target = newroot };
-	char lower[] = "/run/netinit/nfsroot";
+	struct nfs_target t = { .n = n, .ro = ro, .target = target };
 	int r;
 
 	if (!CFG_NFS) {
-		nl_err(NFS_STAGE, "NFS roots are not built into this init (CONFIG_NFS=n)");
+		nl_err(NFS_STAGE, "NFS is not built into this init (CONFIG_NFS=n)");
 		return -ENOTSUP;
 	}
-	if (n->from_lease)
-		nl_info(NFS_STAGE, "root from DHCP root-path: %s", lease ? lease->root_path : "");
 	r = net_resolve(lease, n->server, &t.addr);
 	if (r < 0) {
 		nl_err(NFS_STAGE, "cannot resolve NFS server %s: %s", n->server, strerror(-r));
@@ -193,15 +188,29 @@ int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool
 	}
 	if (lease)
 		t.client = lease->addr;
-	nfs_modules(n, volatile_layer, mm);
-	if (volatile_layer) {
-		mkdir_p(lower, 0755);
-		t.target = lower;
-	}
+	nfs_modules(n, overlay_too, mm);
 	nl_info(NFS_STAGE, "mounting %s:%s (NFSv%s, %s) from %s", n->server, n->path,
 		n->version == 4 ? "4" : n->version == 3 ? "3" : "4, then 3", t.ro ? "ro" : "rw",
 		inet_ntoa(t.addr));
-	r = nfs_mount_retry(&t);
+	return nfs_mount_retry(&t);
+}
+
+int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool ro,
+		  const struct net_lease *lease, const struct mount_modules *mm, const char *newroot)
+{
+	bool volatile_layer = wr->mode == PLAN_RW_VOLATILE;
+	/* With the overlay the NFS lower layer is read-only; without it ro/rw
+	 * decides; under per-host directories the shared root is read-only. */
+	bool nfs_ro = volatile_layer || ro || wr->mode == PLAN_RW_PERSISTENT;
+	char lower[] = "/run/netinit/nfsroot";
+	int r;
+
+	if (n->from_lease)
+		nl_info(NFS_STAGE, "root from DHCP root-path: %s", lease ? lease->root_path : "");
+	if (volatile_layer)
+		mkdir_p(lower, 0755);
+	r = nfs_mount_export(n, nfs_ro, lease, mm, volatile_layer,
+			     volatile_layer ? lower : newroot);
 	if (r < 0 || !volatile_layer)
 		return r;
 	r = overlay_mount_volatile(lower, "/run/netinit/rw", NULL, newroot);

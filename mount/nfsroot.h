@@ -18,6 +18,14 @@ struct plan_writable;
 int nfsroot_options(const struct plan_nfs *n, struct in_addr server, int version,
 		    struct in_addr client, char *out, size_t size);
 
+/* One NFS export (n: server, path, options, version, wait_s, retry_s) on
+ * target: resolve the server, load the NFS modules (and overlay when
+ * overlay_too: it may be needed next), retry with backoff for n->wait_s.
+ * The root's code path, shared with the per-host directories
+ * (mount/hostdir.c).  0 or -errno, logged with the stage "nfs". */
+int nfs_mount_export(const struct plan_nfs *n, bool ro, const struct net_lease *lease,
+		     const struct mount_modules *mm, bool overlay_too, const char *target);
+
 /* Mount the plan's export on newroot: resolve the server (the lease's DNS),
  * load the NFS modules through mm, retry with backoff for n->wait_s
  * (rd.timeout=, default 60 s), then the volatile overlay on top unless

@@ -287,8 +287,10 @@ static void merge_cmdline(const struct cmdline *cl, const struct ip_spec *spec, 
 	l->ndns = n;
 	if (spec && spec->mtu)
 		l->mtu = spec->mtu;
-	/* A host name given in ip= field 5 is the administrator's: it wins. */
-	if (spec && spec->hostname[0])
+	/* The host name: DHCP option 12, else ip= field 5 (doc/writable.md
+	 * "Host names": the DHCP server is where a site names its nodes). */
+	l->hostname_dhcp = l->source == NET_SOURCE_DHCP && l->hostname[0];
+	if (spec && spec->hostname[0] && !l->hostname_dhcp)
 		snprintf(l->hostname, sizeof(l->hostname), "%s", spec->hostname);
 }
 

@@ -61,7 +61,8 @@ struct net_lease {
 	struct in_addr log_servers[NET_MAX_LOG];
 	size_t nlog;
 
-	char hostname[NET_NAME_MAX]; /* option 12 (or ip= field 5): hostname_valid() */
+	char hostname[NET_NAME_MAX]; /* option 12, else ip= field 5: hostname_valid() */
+	bool hostname_dhcp;          /* hostname is the DHCP server's option 12 */
 	char domain[NET_NAME_MAX];   /* option 15 */
 	char search[NET_MAX_SEARCH][NET_NAME_MAX]; /* option 119, else the domain */
 	size_t nsearch;
