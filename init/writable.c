@@ -54,7 +54,8 @@ static void read_boot_id(char *out, size_t size)
 		out[strcspn(out, "\n")] = '\0';
 }
 
-int boot_writable(const struct mount_modules *mm, struct boot_state *bs, const char *newroot)
+int boot_writable(const struct cmdline *cl, const struct mount_modules *mm, struct boot_state *bs,
+		  const char *newroot)
 {
 	const struct plan_hostdir *h = &bs->plan.writable.hostdir;
 	struct hostdir_who who = { .key = bs->name.key, .now = (long long)time(NULL) };
@@ -73,8 +74,16 @@ int boot_writable(const struct mount_modules *mm, struct boot_state *bs, const c
 		memcpy(who.mac, bs->plan.node.mac, 6);
 	read_boot_id(who.boot_id, sizeof(who.boot_id));
 	r = hostdir_mount(h, &who, bs->have_lease ? &bs->lease : NULL, mm, newroot);
-	if (r <= 0)
+	if (r == 0 || r == -EADDRINUSE)
 		return r;
+	/* Could not be mounted within rd.timeout: the failure policy when one is
+	 * given (rd.emergency=, netinit.onfail=), else this default: boot, volatile. */
+	if (r < 0 && (cmdline_has(cl, "rd.emergency") || cmdline_has(cl, "netinit.onfail")))
+		return r;
+	if (r < 0)
+		nl_warn(WR_STAGE, "*** the node's directory could not be mounted: VOLATILE BOOT, "
+			"this node's changes are lost at reboot (set rd.emergency= or "
+			"netinit.onfail= to stop instead) ***");
 	r = hostdir_fallback_volatile(mm, newroot);
 	if (r == 0) {
 		bs->layer = PLAN_RW_VOLATILE;

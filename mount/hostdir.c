@@ -168,7 +168,7 @@ static int check_owner(int nodefd, const struct plan_hostdir *h, const struct ho
 }
 
 struct hd_open {
-	int base, node;
+	int node;
 	int dir[PLAN_MAX_DIRS];
 	size_t ndir;
 };
@@ -179,36 +179,25 @@ static void hd_close(struct hd_open *o)
 		close(o->dir[i]);
 	if (o->node >= 0)
 		close(o->node);
-	if (o->base >= 0)
-		close(o->base);
 	o->ndir = 0;
-	o->node = o->base = -1;
+	o->node = -1;
 }
 
-/* Open base/key and each directory, one component at a time, O_NOFOLLOW:
- * 0, 1 when missing or incomplete (logged), <0 error. */
+/* Open each directory below the node's mount, one component, O_NOFOLLOW:
+ * 0, 1 when incomplete (logged), <0 error. */
 static int hd_open_dirs(const struct plan_hostdir *h, const char *key, struct hd_open *o)
 {
-	o->base = open(HOSTDIR_BASE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (o->base < 0)
+	o->node = open(HOSTDIR_MNT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->node < 0)
 		return -errno;
-	o->node = openat(o->base, key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (o->node < 0) {
-		int e = errno;
-
-		loud("%s:%s/%s: %s", h->server, h->path, key, e == ENOENT ?
-		     "no directory for this node (create it on the server: netinit-export nodedirs)" :
-		     e == ELOOP || e == ENOTDIR ? "not a directory (a symlink is never followed)" :
-		     strerror(e));
-		return 1;
-	}
 	for (o->ndir = 0; o->ndir < h->ndirs; o->ndir++) {
 		int fd = openat(o->node, h->dirs[o->ndir], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (fd < 0) {
 			loud("%s:%s/%s/%s: %s", h->server, h->path, key, h->dirs[o->ndir],
-			     errno == ENOENT ? "missing: the node's directory is incomplete (seed it: "
-			     "netinit-export nodedirs)" : "not a directory (a symlink is never followed)");
+			     errno == ENOENT ? "missing: the node's directory is empty or incomplete "
+			     "(seed it on the server: netinit-export nodedirs)" :
+			     "not a directory (a symlink is never followed)");
 			return 1;
 		}
 		o->dir[o->ndir] = fd;
@@ -239,31 +228,34 @@ static int hd_bind(const struct plan_hostdir *h, const struct hd_open *o, const 
 	return 0;
 }
 
-static int hd_mount_base(const struct plan_hostdir *h, const struct net_lease *lease,
-			 const struct mount_modules *mm)
+/* <server>:<base>/<key>, read-write: the node's own export (netinit-export
+ * renders one a node, read-write to that node's address only). */
+static int hd_mount_node(const struct plan_hostdir *h, const char *key,
+			 const struct net_lease *lease, const struct mount_modules *mm)
 {
 	struct plan_nfs n;
 
 	memset(&n, 0, sizeof(n));
 	strscpy_ok(n.server, h->server, sizeof(n.server));
-	strscpy_ok(n.path, h->path, sizeof(n.path));
+	if (snprintf(n.path, sizeof(n.path), "%s/%s", h->path, key) >= (int)sizeof(n.path))
+		return -ENAMETOOLONG;
 	n.version = h->version;
 	n.wait_s = h->wait_s;
 	n.retry_s = h->retry_s;
-	mkdir_p(HOSTDIR_BASE, 0700);
-	return nfs_mount_export(&n, false, lease, mm, false, HOSTDIR_BASE);
+	mkdir_p(HOSTDIR_MNT, 0700);
+	return nfs_mount_export(&n, false, lease, mm, false, HOSTDIR_MNT);
 }
 
 int hostdir_mount(const struct plan_hostdir *h, const struct hostdir_who *who,
 		  const struct net_lease *lease, const struct mount_modules *mm,
 		  const char *newroot)
 {
-	struct hd_open o = { .base = -1, .node = -1 };
-	int r = hd_mount_base(h, lease, mm);
+	struct hd_open o = { .node = -1 };
+	int r = hd_mount_node(h, who->key, lease, mm);
 
 	if (r < 0) {
-		nl_err(HD_STAGE, "the per-host directories %s:%s cannot be mounted: %s", h->server,
-		       h->path, strerror(-r));
+		nl_err(HD_STAGE, "the node's directory %s:%s/%s cannot be mounted: %s", h->server,
+		       h->path, who->key, strerror(-r));
 		return r;
 	}
 	r = hd_open_dirs(h, who->key, &o);
@@ -277,8 +269,9 @@ int hostdir_mount(const struct plan_hostdir *h, const struct hostdir_who *who,
 	if (r == 0)
 		r = hd_bind(h, &o, newroot);
 	hd_close(&o);
-	/* the other nodes' directories stay out of the booted node's mount table */
-	umount2(HOSTDIR_BASE, MNT_DETACH);
+	/* the bind mounts keep the NFS mount alive; its top (the records) stays
+	 * out of the booted node's mount table */
+	umount2(HOSTDIR_MNT, MNT_DETACH);
 	if (r == 0) {
 		char list[PLAN_MAX_DIRS * 65] = "";
 

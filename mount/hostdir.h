@@ -3,14 +3,15 @@
  * netinit.writable=persistent: the node's own directories on the server
  * (doc/writable.md).
  *
- * The base <server>:<dir> is mounted once with the kernel's NFS client (the
- * root's code path, mount/nfsroot.c), read-write, in /run/netinit/hostbase.
- * The node's directory <dir>/<key>/ and each of its directories (etc, var,
- * tmp) are opened one component at a time with O_NOFOLLOW, so a symlink
- * planted in the base never leads out of it; the ownership record is
- * checked (below); then each directory is bind-mounted over the shared
- * root's directory of the same name (through its open fd), and the base is
- * detached: the booted node sees its own directories only.
+ * The node's own export <server>:<dir>/<key> (netinit-export renders one
+ * a node, read-write to that node's address only) is mounted with the
+ * kernel's NFS client (the root's code path and retries, mount/nfsroot.c),
+ * read-write, in /run/netinit/hostdir.  Each of its directories (etc, var,
+ * tmp) is opened with O_NOFOLLOW, so a symlink planted there never leads
+ * out of it; the ownership record is checked (below); then each directory
+ * is bind-mounted over the shared root's directory of the same name
+ * (through its open fd), and the export's top is detached: the booted node
+ * sees its directories, not the records.
  *
  * Ownership, in the node's directory (not visible to the node once booted):
  *   .netinit-owner  "mac=52:54:00:aa:00:01": written by `netinit-export
@@ -33,7 +34,7 @@ struct plan_hostdir;
 
 #define HOSTDIR_OWNER ".netinit-owner"
 #define HOSTDIR_CLAIM ".netinit-claim"
-#define HOSTDIR_BASE "/run/netinit/hostbase"
+#define HOSTDIR_MNT "/run/netinit/hostdir"
 
 /* Who boots: the key of the directory and what the claim records. */
 struct hostdir_who {
@@ -66,9 +67,9 @@ int hostdir_claim_text(const struct hostdir_who *w, char *out, size_t size);
 /* Mount h's directories for who over newroot.  Returns 0 (mounted), 1 when
  * the node must boot volatile (its directory is missing or incomplete, or
  * the name is taken by another MAC and the policy is not "fail": the
- * reason is logged loudly), or -errno when the boot fails (the base could
- * not be mounted within h->wait_s, or a collision with
- * netinit.writable.collision=fail).  Nothing stays mounted unless 0. */
+ * reason is logged loudly), or -errno: the directory could not be mounted
+ * within h->wait_s (the caller applies the failure policy), or a collision
+ * with netinit.writable.collision=fail (-EADDRINUSE).  Nothing stays mounted unless 0. */
 int hostdir_mount(const struct plan_hostdir *h, const struct hostdir_who *who,
 		  const struct net_lease *lease, const struct mount_modules *mm,
 		  const char *newroot);
