@@ -111,7 +111,7 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 		boot_choose_name(bs);
 	if ((r = mount_root(&mm, bs, newroot)) < 0)
 		return r;
-	r = boot_writable(&mm, bs, newroot);
+	r = boot_writable(cl, &mm, bs, newroot);
 	if (r < 0)
 		umount2(newroot, MNT_DETACH); /* the failure policy may try the mount stage again */
 	return r;

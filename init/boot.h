@@ -42,7 +42,8 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
  * -errno: the failure policy); the node's /etc/hosts line. */
 struct mount_modules;
 int boot_choose_name(struct boot_state *bs);
-int boot_writable(const struct mount_modules *mm, struct boot_state *bs, const char *newroot);
+int boot_writable(const struct cmdline *cl, const struct mount_modules *mm, struct boot_state *bs,
+		  const char *newroot);
 void boot_hosts_line(struct boot_state *bs, const char *newroot);
 /* Stage hand-over: the network state for the real root. */
 void boot_handover(struct boot_state *bs, const char *newroot);
