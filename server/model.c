@@ -1149,6 +1149,8 @@ static const char *build_cmdline(struct model *m, const struct node *n)
 	buf_printf(&b, " ip=dhcp netinit.writable=%s", writable_name(n->set.writable));
 	if (m->site.writable_dirs)
 		buf_printf(&b, " netinit.writable.dirs=%s", m->site.writable_dirs);
+	if (n->set.writable == WR_PERSISTENT) /* the node's directory: <nodes-dir>/<name> */
+		buf_printf(&b, " netinit.writable.base=%s:%s", srv, m->site.nodes_dir);
 	if (m->site.cmdline)
 		buf_printf(&b, " %s", m->site.cmdline);
 	if (im->cmdline)

@@ -185,6 +185,40 @@ static void seed_lookup(const struct model *m, const struct outset *os, const st
 	}
 }
 
+/* The owner record init checks at boot (mount/hostdir.h, ".netinit-owner"):
+ * the drop-in's MAC.  dir: the node's directory (or its temporary name).
+ * Written atomically; rewritten only when the MAC changed (a new NIC).
+ * 0 unchanged, 1 written, -errno. */
+static int owner_record(const struct outset *os, const struct node *n, const char *dir)
+{
+	char path[4200], want[128], have[128], mac[18];
+	int fd, len;
+
+	struct stat st;
+
+	if (!n->has_mac || lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0; /* a node directory that is not a plain directory is never written through */
+	ex_fmt_mac(n->mac, ':', mac);
+	len = snprintf(want, sizeof(want), "# written by netinit-export from %s\nmac=%s\n",
+		       n->name, mac);
+	snprintf(path, sizeof(path), "%s/.netinit-owner", dir);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t k = read(fd, have, sizeof(have) - 1);
+
+		close(fd);
+		have[k > 0 ? k : 0] = '\0';
+		if (strstr(have, want + strcspn(want, "\n") + 1))
+			return 0;
+	}
+	if (os->dry_run) {
+		printf("would record %s as the owner of %s\n", mac, dir);
+		return 1;
+	}
+	fd = write_file_at(AT_FDCWD, path, want, (size_t)len, 0644, WRITE_ATOMIC);
+	return fd < 0 ? fd : 1;
+}
+
 /* Build the directory of one new node (the caller knows it does not exist). */
 static int nodedir_create(const struct outset *os, const struct node *n, const char *base,
 			  const struct seedinfo *si)
@@ -225,6 +259,8 @@ static int nodedir_create(const struct outset *os, const struct node *n, const c
 		else if (is_tmp && !out_exact_modes && chmod(sub, 01777) < 0)
 			r = -errno; /* umask would drop the sticky bit */
 	}
+	if (r == 0 && (r = owner_record(os, n, tmp)) > 0)
+		r = 0;
 	if (r == 0 && rename(tmp, final) < 0)
 		r = -errno;
 	if (r < 0) {
@@ -288,9 +324,16 @@ int nodedirs_apply(const struct model *m, struct outset *os)
 
 		if (n->set.writable != WR_PERSISTENT)
 			continue;
-		/* Exists (any type): the node's own data, never touched. */
-		if (nnames && bsearch(&key, names, nnames, sizeof(*names), name_cmp))
+		/* Exists (any type): the node's own data, never touched; only
+		 * the owner record follows the drop-in's MAC. */
+		if (nnames && bsearch(&key, names, nnames, sizeof(*names), name_cmp)) {
+			char dir[4200];
+
+			snprintf(dir, sizeof(dir), "%s/%s", base, n->name);
+			if ((r = owner_record(os, n, dir)) < 0)
+				nl_err(EXPORT_STAGE, "%s: cannot record the owner MAC: %s", dir, strerror(-r));
 			continue;
+		}
 		if (!os->dry_run && !made) {
 			made = true;
 			r = mkdir_p(base, 0755);
