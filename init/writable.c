@@ -12,6 +12,8 @@
 
 #include "boot.h"
 #include "codec.h"
+#include "fetch.h"
+#include "netinit_config.h"
 #include "hostdir.h"
 #include "hostname.h"
 #include "log.h"
@@ -105,4 +107,26 @@ void boot_hosts_line(struct boot_state *bs, const char *newroot)
 			strerror(-r));
 	else if (r == 0)
 		nl_info(WR_STAGE, "/etc/hosts: added %s", bs->name.fqdn);
+}
+
+int boot_hostfiles(struct boot_state *bs, const char *newroot)
+{
+	const struct net_lease *l = bs->have_lease ? &bs->lease : NULL;
+	const uint8_t *mac = l && !mac_is_zero(l->mac) ? l->mac :
+			     bs->plan.node.has_mac ? bs->plan.node.mac : NULL;
+	int r;
+
+	if (!bs->plan.writable.hostfiles[0])
+		return 0;
+	if (!CFG_FETCH_HTTP && !CFG_FETCH_TFTP) {
+		nl_err(WR_STAGE, "netinit.hostfiles= needs the fetch stage (CONFIG_FETCH_HTTP/TFTP=n)");
+		return -ENOTSUP;
+	}
+	if (bs->layer != PLAN_RW_VOLATILE) {
+		nl_info(WR_STAGE, "netinit.hostfiles=: not unpacked: the node's own directories are "
+			"mounted (per-host files go over a volatile layer only)");
+		return 0;
+	}
+	r = fetch_hostfiles(&bs->plan, l, bs->name.key, mac, FETCH_KEY_DIR, newroot);
+	return r < 0 ? r : 0;
 }
