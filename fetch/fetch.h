@@ -6,6 +6,8 @@
 #ifndef NETINIT_FETCH_H
 #define NETINIT_FETCH_H
 
+#include <stdint.h>
+
 #include "cmdline.h"
 
 struct net_lease; /* net/net.h */
@@ -29,6 +31,15 @@ struct boot_plan;
 struct staged_root;
 int fetch_root(const struct boot_plan *p, const struct net_lease *lease, const char *run,
 	       const char *keydir, struct staged_root *st);
+
+/* netinit.hostfiles= (fetch/hostfiles.c): the plan's URL with %h = host,
+ * %m = mac (may be NULL), fetched and verified like the root (keys from
+ * keydir and the plan; the root's netinit.sha256= pin is not applied),
+ * then unpacked into newroot.  0 unpacked, 1 not on the server (404,
+ * logged), -errno (logged with the stage "hostfiles", "fetch" or "verify"). */
+struct boot_plan;
+int fetch_hostfiles(const struct boot_plan *p, const struct net_lease *lease, const char *host,
+		    const uint8_t *mac, const char *keydir, const char *newroot);
 
 /* `init fetch URL OUT [--unpack DIR] [--key K] [--sha256 H] ...`; see
  * `init fetch --help`. Exit status 0, 1 (failed), 2 (usage). */

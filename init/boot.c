@@ -112,8 +112,11 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 	if ((r = mount_root(&mm, bs, newroot)) < 0)
 		return r;
 	r = boot_writable(cl, &mm, bs, newroot);
-	if (r < 0)
-		umount2(newroot, MNT_DETACH); /* the failure policy may try the mount stage again */
+	if (r == 0)
+		r = boot_hostfiles(bs, newroot);
+	if (r < 0) /* the failure policy may try the mount stage again: start clean */
+		while (umount2(newroot, MNT_DETACH) == 0)
+			;
 	return r;
 }
 

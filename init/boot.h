@@ -45,6 +45,8 @@ int boot_choose_name(struct boot_state *bs);
 int boot_writable(const struct cmdline *cl, const struct mount_modules *mm, struct boot_state *bs,
 		  const char *newroot);
 void boot_hosts_line(struct boot_state *bs, const char *newroot);
+/* netinit.hostfiles= over the volatile layer (fetch_hostfiles()); 0 or -errno. */
+int boot_hostfiles(struct boot_state *bs, const char *newroot);
 /* Stage hand-over: the network state for the real root. */
 void boot_handover(struct boot_state *bs, const char *newroot);
 void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_state *bs);
