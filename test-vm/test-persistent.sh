@@ -1,0 +1,323 @@
+#!/bin/bash
+# VM tests: netinit.writable=persistent, host names, collisions, per-host files.
+#
+# A site rendered by netinit-export (dnsmasq host entries = DHCP host names,
+# pxelinux lines, ganesha EXPORT blocks, node directories with their owner
+# MACs, nginx snippet, signed manifests) is served from a network namespace:
+# a bridge 10.78.0.1/24 with dnsmasq (DHCP), rpcbind + nfs-ganesha (the
+# shared NFS root and one read-write export a node), nginx (a squashfs image
+# root and per-host archives).  Nodes boot with QEMU on a tap device, with
+# the kernel and initramfs given directly and -append set to exactly the
+# APPEND line netinit-export wrote into the node's pxelinux.cfg file.
+# Nothing leaves the namespace.  Run under flock /tmp/netinit-test.lock.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. test-vm/lib.sh
+
+cannot() { echo "FAIL: persistent: cannot run: $*"; exit 1; }
+S=10.78.0.1
+
+if [ "${1:-}" != --inner ]; then
+	[ "$(id -u)" = 0 ] || cannot "needs root (network namespace, ganesha)"
+	for t in ganesha.nfsd rpcbind dnsmasq nginx mksquashfs ip unshare qemu-system-x86_64; do
+		command -v $t >/dev/null || cannot "$t missing (.ci/packages.txt)"
+	done
+	[ -r "$VM_INITRD" ] || cannot "$VM_INITRD missing (make initramfs)"
+	tmp=$(mktemp -d /tmp/netinit-vmpers.XXXXXX)
+	ns=netinit-pers-$$
+	ip netns add "$ns" || cannot "ip netns add failed"
+	t0=$SECONDS
+	ip netns exec "$ns" unshare -m --propagation private bash "$0" --inner "$tmp"
+	rc=$?
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	sleep 0.3
+	ip netns del "$ns" 2>/dev/null
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
+	echo "note: test-persistent.sh took $((SECONDS - t0)) s" >&2
+	exit $rc
+fi
+
+tmp=$2
+trap 'for p in $tmp/log/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done' EXIT
+mkdir -p "$tmp"/{etc/nodes.d,images/sq,nodes,keys,log,out,tftp,hostfiles,hostfiles-bad,recovery}
+
+# ---- the shared root: busybox, and an init that reports and writes ----
+tree=$tmp/images/shared
+bash test-vm/mkroot.sh "$tree" >/dev/null || cannot "mkroot failed"
+echo "shared-nfs-root" > "$tree/etc/netinit-test-root"
+cat > "$tree/sbin/init" <<'INIT'
+#!/bin/sh
+export PATH=/bin:/sbin
+m() { echo "NETINIT-TEST $*"; }
+h=$(cat /proc/sys/kernel/hostname)
+m "hostname=$h"
+m "root=$(grep ' / ' /proc/mounts | head -n1)"
+for d in etc var tmp; do
+	m "mnt-$d=$(awk -v d=/$d '$2 == d { print $1, $3 }' /proc/mounts | tail -n1)"
+	m "seen-$d=$(ls -a /$d | grep '^pt-' | tr '\n' ' ')."
+	echo "$h" > /$d/pt-$h || m "write-failed-$d"
+done
+m "shared-new=$(cat /etc/shared-new 2>/dev/null || echo absent)"
+m "admin-edit=$(cat /etc/admin-edit 2>/dev/null || echo absent)"
+m "hostfile=$(cat /etc/hostfile-mark 2>/dev/null || echo absent)"
+m "hosts=$(grep -v '^#' /etc/hosts 2>/dev/null | tr '\t\n' '  ')"
+m "rootmark=$(cat /etc/netinit-test-root)"
+dmesg | grep 'netinit' | sed 's/^/NETINIT-KMSG /' | tail -n 80
+sync
+m "done"
+poweroff -f
+INIT
+chmod 755 "$tree/sbin/init"
+# The image root: the same tree as a squashfs over HTTP.
+cp -a "$tree" "$tmp/sqtree"
+echo "squashfs-image-root" > "$tmp/sqtree/etc/netinit-test-root"
+mksquashfs "$tmp/sqtree" "$tmp/images/sq/root.squashfs" -comp zstd -noappend -quiet >/dev/null || cannot "mksquashfs"
+
+build/netinit-sign keygen "$tmp/keys/site" >/dev/null 2>&1 || cannot "netinit-sign keygen"
+key=$(awk '{ print $2 }' "$tmp/keys/site.pub")
+
+# ---- the site, rendered by netinit-export ----
+cat > "$tmp/etc/netinit.conf" <<EOC
+[site]
+server = $S
+network = 10.78.0.0/24
+tftp-root = $tmp/tftp
+images-dir = $tmp/images
+nodes-dir = $tmp/nodes
+kernel = netinit/vmlinuz
+initrd = netinit/initramfs.img
+cmdline = console=ttyS0 panic=1 netinit.key=$key
+public-key = $tmp/keys/site.pub
+secret-key = $tmp/keys/site.sec
+outputs = dnsmasq pxelinux ganesha nodedirs nginx manifests
+[output]
+dnsmasq = $tmp/out/dnsmasq.conf
+ganesha = $tmp/out/exports.conf
+nginx = $tmp/out/nginx-images.conf
+
+[image shared]
+writable = persistent
+
+[image sq]
+root = http
+file = sq/root.squashfs
+version = 1
+seed = $tmp/sqtree
+writable = persistent
+EOC
+cat > "$tmp/etc/nodes.d/10-nodes.conf" <<'EOC'
+[group node]
+name = node%d
+count = 2
+ip = 10.78.0.11-10.78.0.12
+mac-start = 52:54:00:78:00:01
+image = shared
+
+[node node3]
+mac = 52:54:00:78:00:03
+ip = 10.78.0.13
+image = sq
+EOC
+if build/netinit-export -c "$tmp/etc" render > "$tmp/log/render.log" 2>&1; then
+	echo "PASS: persistent: netinit-export renders the site"
+else
+	cannot "netinit-export render: $(tail -n 5 "$tmp/log/render.log")"
+fi
+for n in 1 2 3; do
+	if grep -qx 'mac=52:54:00:78:00:0'$n "$tmp/nodes/node$n/.netinit-owner" 2>/dev/null; then
+		echo "PASS: persistent: nodedirs recorded node$n's MAC in its directory"
+	else
+		echo "FAIL: persistent: nodedirs recorded node$n's MAC ($(cat "$tmp/nodes/node$n/.netinit-owner" 2>&1))"; vm_failures=$((vm_failures + 1))
+	fi
+done
+append_of() { sed -n 's/^ *APPEND //p' "$tmp/tftp/pxelinux.cfg/01-52-54-00-78-00-0$1"; }
+line1=$(append_of 1) line2=$(append_of 2) line3=$(append_of 3)
+case $line1 in
+*"netinit.writable.base=$S:$tmp/nodes"*) echo "PASS: persistent: the rendered line carries netinit.writable.base=" ;;
+*) echo "FAIL: persistent: the rendered line carries netinit.writable.base= ($line1)"; vm_failures=$((vm_failures + 1)) ;;
+esac
+
+# ---- the servers ----
+ip link set lo up
+ip link add br0 type bridge
+ip addr add "$S/24" dev br0
+ip link set br0 up
+mount -t tmpfs tmpfs /run
+mkdir -p /run/rpcbind
+cat > "$tmp/nginx.conf" <<EOC
+daemon on;
+pid $tmp/log/nginx.pid;
+error_log $tmp/log/nginx-error.log;
+events { worker_connections 64; }
+http {
+	access_log $tmp/log/nginx-access.log;
+	client_body_temp_path $tmp/log; proxy_temp_path $tmp/log; fastcgi_temp_path $tmp/log;
+	uwsgi_temp_path $tmp/log; scgi_temp_path $tmp/log;
+	server {
+		listen $S:80;
+		include $tmp/out/nginx-images.conf;
+		location /hostfiles/ { alias $tmp/hostfiles/; }
+		location /hostfiles-bad/ { alias $tmp/hostfiles-bad/; }
+	}
+}
+EOC
+nginx -c "$tmp/nginx.conf" || cannot "nginx did not start"
+dnsmasq --conf-file="$tmp/out/dnsmasq.conf" --interface=br0 --bind-interfaces --port=0 \
+	--dhcp-range=10.78.0.100,10.78.0.150,255.255.255.0,1h --dhcp-authoritative \
+	--log-facility="$tmp/log/dnsmasq.log" --pid-file="$tmp/log/dnsmasq.pid" \
+	--dhcp-leasefile="$tmp/log/dnsmasq.leases" || cannot "dnsmasq did not start"
+cat > "$tmp/ganesha.conf" <<EOC
+NFS_CORE_PARAM { Protocols = 3, 4; }
+NFSV4 { Graceless = true; RecoveryBackend = fs; RecoveryRoot = "$tmp/recovery"; }
+%include "$tmp/out/exports.conf"
+EOC
+rpcbind -w || cannot "rpcbind"
+pgrep -n -x rpcbind > "$tmp/log/rpcbind.pid"
+ganesha_up() {
+	ganesha.nfsd -f "$tmp/ganesha.conf" -L "$tmp/log/ganesha.log" -p "$tmp/log/ganesha.pid" -N NIV_EVENT || return 1
+	for _ in $(seq 100); do grep -q 'NFS SERVER INITIALIZED' "$tmp/log/ganesha.log" 2>/dev/null && return 0; sleep 0.2; done
+	return 1
+}
+
+# boot NAME MAC TIMEOUT APPEND: one node on the bridge
+boot() {
+	local name=$1 mac=$2 to=$3 append=$4 tap=tp$RANDOM
+	local log; log=$(vm_log "$name")
+	ip tuntap add "$tap" mode tap
+	ip link set "$tap" master br0 up
+	: > "$log"
+	timeout -k 5 "$to" qemu-system-x86_64 -accel tcg -m 512 -smp 1 -nographic -no-reboot \
+		-nodefaults -display none -serial "file:$log" -kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
+		-append "$append" -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" \
+		-device "virtio-net-pci,netdev=n0,mac=$mac" < /dev/null > "$VM_DIR/$name.qemu.out" 2>&1
+	ip link del "$tap" 2>/dev/null
+}
+check() { # what: PASS when the command succeeds
+	local what=$1; shift
+	if "$@"; then echo "PASS: persistent: $what"; else echo "FAIL: persistent: $what"; vm_failures=$((vm_failures + 1)); fi
+}
+mac1=52:54:00:78:00:01 mac2=52:54:00:78:00:02 mac3=52:54:00:78:00:03 macx=52:54:00:78:00:09
+
+# 1. node1, first boot, while the NFS server is down: it comes 15 s later.
+boot p-node1-a $mac1 150 "$line1" &
+qpid=$!
+sleep 15
+ganesha_up || cannot "ganesha did not start: $(grep -E 'CRIT|MAJ|FATAL' "$tmp/log/ganesha.log" | tail -n 3)"
+wait $qpid
+n=p-node1-a
+check "$n: the kernel got exactly the pxelinux APPEND line" grep -qF "netinit cmdline: $line1" "$(vm_log $n)"
+vm_expect $n 'netinit nfs: mount .* failed: .*retrying' "the NFS server was not up yet: retried"
+vm_expect $n 'netinit writable: host name node1 \(FQDN node1[^)]*\) from DHCP option 12' "the host name came from DHCP option 12 (dnsmasq's host entry)"
+vm_expect $n "netinit writable: persistent: $S:$tmp/nodes/node1 bound over /etc /var /tmp" "node1's directories are bound over /etc /var /tmp"
+vm_expect $n "NETINIT-TEST mnt-etc=$S:$tmp/nodes/node1 nfs" "/etc is node1's NFS directory"
+vm_expect $n 'NETINIT-TEST seen-etc=\.$' "first boot: node1's /etc has no data of earlier boots"
+vm_expect $n 'NETINIT-TEST rootmark=shared-nfs-root' "the root is the shared NFS root"
+vm_expect $n 'NETINIT-TEST hosts=.*10\.78\.0\.11 +node1' "the node's line is in its /etc/hosts"
+vm_expect $n 'NETINIT-TEST done' "the boot completed"
+
+# 2. node2 without an owner record: it claims its directory.
+rm -f "$tmp/nodes/node2/.netinit-owner"
+boot p-node2-a $mac2 120 "$line2"
+n=p-node2-a
+vm_expect $n "had no owner record: claimed for $mac2" "no owner record: the directory is claimed"
+check "the claim on the server holds the MAC, the boot id and the time" \
+	grep -q "^mac=$mac2" "$tmp/nodes/node2/.netinit-claim"
+check "... and the boot id" grep -qE '^boot_id=[0-9a-f-]{36}$' "$tmp/nodes/node2/.netinit-claim"
+vm_expect $n 'NETINIT-TEST seen-etc=\.$' "node2 sees none of node1's files"
+
+# Between boots: the admin edits node1's /etc on the server; the shared root gains a file in /etc.
+echo "edited-on-server" > "$tmp/nodes/node1/etc/admin-edit"
+echo "new-in-shared-root" > "$tree/etc/shared-new"
+
+# 3. node1 again: its own data, and only its own.
+boot p-node1-b $mac1 120 "$line1"
+n=p-node1-b
+vm_expect $n "is claimed|belongs to $mac1 \(.netinit-owner" "node1's MAC owns its directory"
+for d in etc var tmp; do
+	vm_expect $n "NETINIT-TEST seen-$d=pt-node1 \.$" "node1 finds in /$d what it wrote in the previous boot, and only that"
+done
+vm_expect $n 'NETINIT-TEST admin-edit=edited-on-server' "a file edited on the server in nodes/node1/etc is what the node reads"
+vm_expect $n 'NETINIT-TEST shared-new=absent' "a file added to the shared root's /etc after seeding is not in the node's own /etc (documented)"
+check "node1's files are on the server under nodes/node1" test -f "$tmp/nodes/node1/var/pt-node1"
+
+# 4. node2 again: its claim is its own.
+boot p-node2-b $mac2 120 "$line2"
+n=p-node2-b
+vm_expect $n "claimed by this MAC \($mac2\) before: claim refreshed" "the same MAC keeps the claimed directory"
+vm_expect $n 'NETINIT-TEST seen-etc=pt-node2 \.$' "node2 sees its own data, and not node1's"
+
+# 5. Another machine with node1's name and address: refused, loudly, boots volatile.
+intr="console=ttyS0 panic=1 root=/dev/nfs nfsroot=$S:$tree ro ip=10.78.0.11::$S:255.255.255.0:node1::off netinit.writable=persistent netinit.writable.base=$S:$tmp/nodes"
+boot p-intruder $macx 120 "$intr"
+n=p-intruder
+vm_expect $n "host name collision: .*node1 belongs to $mac1 \(.netinit-owner\), this machine is $macx" "another MAC is refused node1's directory; the log names both MACs"
+vm_expect $n 'VOLATILE BOOT' "a loud volatile-boot warning"
+vm_expect $n 'NETINIT-TEST root=overlay / overlay' "it boots with a volatile layer"
+vm_expect $n 'NETINIT-TEST seen-etc=\.$' "it sees none of node1's files"
+check "node1's directory is unchanged by the intruder" test ! -e "$tmp/nodes/node1/etc/pt-node1.intruder"
+
+# 6. ... and with netinit.writable.collision=fail (node2's claim): the boot stops.
+boot p-intruder-fail $macx 90 "${intr//10.78.0.11/10.78.0.12} netinit.writable.collision=fail"
+n=p-intruder-fail
+vm_expect $n "node2 belongs to $mac2 \(.netinit-claim\)" "a claim is honoured for another MAC"
+vm_expect $n 'collision=fail: the boot stops here' "netinit.writable.collision=fail makes it a boot failure"
+vm_reject $n 'NETINIT-TEST' "nothing booted"
+
+# 7. Volatile: fresh at every boot.
+vol=${line1/netinit.writable=persistent/netinit.writable=volatile}
+boot p-vol-a $mac1 120 "$vol"
+boot p-vol-b $mac1 120 "$vol"
+vm_expect p-vol-b 'NETINIT-TEST root=overlay / overlay' "netinit.writable=volatile: an overlay"
+vm_expect p-vol-b 'NETINIT-TEST seen-etc=\.$' "volatile: the second boot starts fresh"
+
+# 8. The node directory's export is missing.
+boot p-noexport $mac1 120 "${line1/netinit.writable.base=$S:$tmp\/nodes/netinit.writable.base=$S:/no/such} rd.timeout=6"
+n=p-noexport
+vm_expect $n "the node's directory $S:/no/such/node1 cannot be mounted" "a missing export is reported with its path"
+vm_expect $n 'VOLATILE BOOT' "then a loud volatile boot (the default policy)"
+vm_expect $n 'NETINIT-TEST done' "the boot completes"
+
+# 9. Image root (HTTP squashfs) with a persistent layer.
+boot p-node3-a $mac3 120 "$line3"
+boot p-node3-b $mac3 120 "$line3"
+n=p-node3-b
+vm_expect $n 'NETINIT-TEST rootmark=squashfs-image-root' "the root is the squashfs image"
+vm_expect $n "NETINIT-TEST mnt-etc=$S:$tmp/nodes/node3 nfs" "its /etc is node3's NFS directory"
+vm_expect $n 'NETINIT-TEST seen-etc=pt-node3 \.$' "the image root keeps the node's data across boots"
+
+# 10. Per-host files: present, 404, tampered (keys configured).
+mkdir -p "$tmp/hf/etc"; echo "from-hostfiles" > "$tmp/hf/etc/hostfile-mark"
+tar -C "$tmp/hf" -cf "$tmp/hostfiles/node1.tar" etc
+build/netinit-sign sign "$tmp/hostfiles/node1.tar" --key "$tmp/keys/site.sec" --output "$tmp/hostfiles/node1.tar.manifest" >/dev/null 2>&1
+cp "$tmp/hostfiles/node1.tar.manifest" "$tmp/hostfiles-bad/"
+echo "tampered" > "$tmp/hf/etc/hostfile-mark"; tar -C "$tmp/hf" -cf "$tmp/hostfiles-bad/node1.tar" etc
+hf="netinit.hostfiles=http://$S/hostfiles/%h.tar"
+boot p-hf $mac1 120 "$vol $hf"
+vm_expect p-hf 'netinit verify: .*node1.tar: sha256 [0-9a-f]+ verified \(signed manifest\)' "per-host files: verified by their signed manifest"
+vm_expect p-hf 'NETINIT-TEST hostfile=from-hostfiles' "per-host files are unpacked over the volatile layer"
+boot p-hf-404 $mac2 120 "${line2/netinit.writable=persistent/netinit.writable=volatile} $hf"
+vm_expect p-hf-404 'no per-host files for node2' "404: no per-host files, logged"
+vm_expect p-hf-404 'NETINIT-TEST done' "404: the boot goes on"
+boot p-hf-bad $mac1 90 "$vol netinit.hostfiles=http://$S/hostfiles-bad/%h.tar"
+vm_expect p-hf-bad 'sha256 mismatch' "a tampered archive fails verification"
+vm_reject p-hf-bad 'NETINIT-TEST' "a tampered archive: the failure policy, nothing booted"
+
+# 11. Hostile host names from DHCP (QEMU's own DHCP server sends what it is
+# given) never become a path; the next source is used.  A local disk root;
+# the base has no server (10.0.2.2 is this namespace's loopback): volatile.
+bash test-vm/mkroot.sh --ext4 "$tmp/local.ext4" >/dev/null || cannot "mkroot --ext4"
+drive=(-drive "file=$tmp/local.ext4,if=virtio,format=raw,snapshot=on")
+hp="root=LABEL=netroot panic=1 netinit.writable=persistent netinit.writable.base=10.0.2.2:/srv/nodes rd.timeout=3"
+VM_NETDEV_EXTRA=",hostname=a/b" VM_NIC_EXTRA=",mac=52:54:00:78:00:20" vm_run p-hostile-slash 90 "$hp ip=dhcp" "${drive[@]}"
+n=p-hostile-slash
+vm_expect $n 'ignoring option 12 \(host name\) from the server: "a/b" is not valid' "DHCP host name a/b is refused"
+vm_expect $n 'netinit writable: host name node-525400780020 \(FQDN node-525400780020\) from the MAC address' "the name derived from the MAC is used"
+vm_expect $n '10\.0\.2\.2:/srv/nodes/node-525400780020 cannot be mounted' "the directory path is the MAC-derived name's"
+vm_reject $n '/srv/nodes/a' "a/b never became a path"
+vm_expect $n 'NETINIT-TEST pid=1' "the node boots"
+VM_NETDEV_EXTRA=',hostname=$(reboot)' VM_NIC_EXTRA=",mac=52:54:00:78:00:21" vm_run p-hostile-shell 90 "$hp ip=::::fallback5::dhcp" "${drive[@]}"
+n=p-hostile-shell
+vm_expect $n 'ignoring option 12 \(host name\) from the server' "DHCP host name \$(reboot) is refused"
+vm_expect $n 'netinit writable: host name fallback5 .* from ip= field 5' "ip= field 5 is the next source"
+vm_reject $n '/srv/nodes/[^f ]' "the shell text never became a path"
+vm_result
