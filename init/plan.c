@@ -258,18 +258,17 @@ static int plan_image(const struct cmdline *cl, const struct net_lease *lease,
 		strscpy_ok(im->url[im->nurl++], cl->mirror[i], CMDLINE_MAX_URL);
 	if (!im->nurl && cl->root.type == ROOT_URL)
 		strscpy_ok(im->url[im->nurl++], cl->root.url, CMDLINE_MAX_URL);
-	im->from_lease = CMDLINE_MAX_LIST;
+	im->from_lease = im->nurl; /* none */
 	/* root=dhcp: the lease's image comes last (before the lease: pending) */
 	if (cl->root.type == ROOT_DHCP && lease && im->nurl < CMDLINE_MAX_LIST) {
 		if (lease_image_url(lease, im->url[im->nurl], CMDLINE_MAX_URL, c) < 0) {
+			im->url[im->nurl][0] = '\0';
 			PERR(c, "fetch", "root=dhcp: the DHCP lease has neither a URL root-path "
 			     "(option 17) nor next-server + boot file");
 			return -ENOENT;
 		}
 		im->from_lease = im->nurl++;
 	}
-	if (im->from_lease == CMDLINE_MAX_LIST)
-		im->from_lease = im->nurl;
 	return 0;
 }
 
