@@ -365,8 +365,9 @@ int plan_build(const struct cmdline *cl, const struct net_lease *lease, struct b
 
 static void print_nfs(const struct plan_nfs *n, FILE *out)
 {
-	fprintf(out, "nfs.server=%s\nnfs.path=%s\nnfs.version=%s\nnfs.options=%s\n",
+	fprintf(out, "nfs.server=%s\nnfs.path=%s%s\nnfs.version=%s\nnfs.options=%s\n",
 		n->server[0] ? n->server : "(from DHCP)", n->path[0] ? n->path : "(from DHCP)",
+		strstr(n->path, "%s") ? " (%s: the client's address, once known)" : "",
 		n->version == 4 ? "4" : n->version == 3 ? "3" : "4, then 3", n->options);
 	fprintf(out, "nfs.wait=%d s\n", n->wait_s);
 	if (n->from_lease)
