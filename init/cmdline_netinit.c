@@ -71,35 +71,72 @@ static void h_writable(struct pstate *ps, const char *key, const char *val)
 	copy_str(ps->cl->writable, sizeof(ps->cl->writable), val);
 }
 
-/* netinit.writable.dirs=etc,var,tmp: the per-host layer's directories, each
- * one path component (dirname_valid_n()), no repeats; all or nothing. */
+/* Is the name s[0..n) among the comma-separated names in list[0..len)? */
+static bool list_has(const char *list, size_t len, const char *s, size_t n)
+{
+	const char *p = list, *end = list + len;
+	size_t m;
+
+	while (p < end) {
+		m = strcspn(p, ",");
+		if (m == n && !memcmp(p, s, n))
+			return true;
+		p += m + 1;
+	}
+	return false;
+}
+
+/* etc,var,tmp: simple names, each once, at most 127 bytes. */
+static bool dirs_valid(struct pstate *ps, const char *key, const char *val)
+{
+	const char *p = val;
+	size_t n;
+	char v[64];
+
+	if (strlen(val) >= 128) {
+		ERR(ps, key, "too long (max %d bytes)", 127);
+		return false;
+	}
+	for (;;) {
+		n = strcspn(p, ",");
+		if (!dirname_valid_n(p, n)) {
+			ERR(ps, key, "bad directory list \"%s\"; expected simple names such as "
+			    "etc,var,tmp (no '/', '.' or '..')", cmdline_show(v, val));
+			return false;
+		}
+		if (list_has(val, (size_t)(p - val), p, n)) {
+			ERR(ps, key, "\"%.*s\" is listed twice", (int)n, p);
+			return false;
+		}
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}
+
+/* netinit.writable.dirs=etc,var,tmp: the per-host layer's directories
+ * (struct plan_hostdir), checked by dirs_valid(); at most 8. */
 static void h_writable_dirs(struct pstate *ps, const char *key, const char *val)
 {
 	struct cmdline *cl = ps->cl;
-	char dirs[8][64];
 	size_t n = 0;
 
+	if (!dirs_valid(ps, key, val))
+		return;
 	for (const char *p = val; ; p++) {
 		size_t len = strcspn(p, ",");
 
-		if (!dirname_valid_n(p, len) || len >= sizeof(dirs[0]) || n == ARRAY_SIZE(dirs)) {
-			ERR(ps, key, "expected up to 8 directory names separated by ',' (e.g. "
-			    "etc,var,tmp): no '/', '.', '..' or empty names");
+		if (n == ARRAY_SIZE(cl->writable_dirs) || len >= sizeof(cl->writable_dirs[0])) {
+			ERR(ps, key, "at most %zu directories", ARRAY_SIZE(cl->writable_dirs));
+			cl->nwritable_dirs = 0;
 			return;
 		}
-		memcpy(dirs[n], p, len);
-		dirs[n][len] = '\0';
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(dirs[i], dirs[n])) {
-				ERR(ps, key, "%s is listed twice", dirs[n]);
-				return;
-			}
-		n++;
+		memcpy(cl->writable_dirs[n], p, len);
+		cl->writable_dirs[n++][len] = '\0';
 		p += len;
 		if (!*p)
 			break;
 	}
-	memcpy(cl->writable_dirs, dirs, sizeof(dirs));
 	cl->nwritable_dirs = n;
 }
 
