@@ -102,7 +102,9 @@ void boot_hosts_line(struct boot_state *bs, const char *newroot)
 	if (!bs->name.key[0] || !bs->have_net || bs->layer == PLAN_RW_NONE)
 		return;
 	r = hostname_write_hosts(newroot, &bs->name, bs->lease.addr);
-	if (r < 0)
+	if (r == -EROFS) /* a read-only root without a writable layer (local disks) */
+		nl_debug(WR_STAGE, "/etc/hosts: read-only, no line for %s", bs->name.fqdn);
+	else if (r < 0)
 		nl_warn(WR_STAGE, "/etc/hosts: cannot add the line for %s: %s", bs->name.fqdn,
 			strerror(-r));
 	else if (r == 0)
