@@ -55,6 +55,7 @@ tier build build_tier
 tier unit make -j"$(nproc)" unit
 tier fuzz make -j"$(nproc)" fuzz-smoke
 tier integration integration_tier
+tier pkg bash tests/pkg/run.sh
 tier vm bash test-vm/run-tests.sh
 
 passed=$(cat "$log"/*.log | grep -c '^PASS: ')

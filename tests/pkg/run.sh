@@ -246,7 +246,8 @@ done
 if grep -q 'INITRD netinit/initramfs.img' "$root/srv/tftp/pxelinux.cfg/01-52-54-00-aa-00-01" 2>/dev/null; then
 	pass "pxelinux file names netinit/initramfs.img (what the kernel hook keeps up to date)"
 else fail "pxelinux file does not name netinit/initramfs.img"; fi
-if ch netinit-export render 2>&1 | grep -q ' 0 files changed'; then pass "a second render changes nothing"
+out=$(ch netinit-export render 2>&1)
+if grep -q ' 0 files changed' <<< "$out"; then pass "a second render changes nothing"
 else fail "a second render changed files"; fi
 ok "netinit-sign verify accepts the rendered manifest" \
 	ch netinit-sign verify /srv/netinit/images/gpu/gpu-2026.11.squashfs --key /etc/netinit/keys/image.pub
@@ -254,35 +255,30 @@ ok "netinit-sign verify accepts the rendered manifest" \
 # ---------------------------------------------------------------- kernels
 step "kernel packages"
 # Two versions of the same kernel flavour in the archive: an old one and
-# its update (bookworm and bookworm-security); else two flavours.
+# its update (bookworm and bookworm-security), installed with apt-get by
+# name as an admin does; else two flavours of one version.
 kpkg() { # meta-package version -> linux-image-ABI-FLAVOUR
-	apt-cache show "$1=$2" 2>/dev/null | sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' | head -n 1
+	ch apt-cache show "$1=$2" 2>/dev/null | sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' | head -n 1
 }
-mapfile -t kvers < <(apt-cache madison linux-image-cloud-amd64 2>/dev/null | awk '{ print $3 }' | sort -uV)
+kversions() { ch apt-cache madison "$1" 2>/dev/null | awk '/ Packages$/ { print $3 }' | sort -uV; }
+mapfile -t kvers < <(kversions linux-image-cloud-amd64)
 kold="" knew=""
 if [ ${#kvers[@]} -ge 2 ]; then
 	kold=$(kpkg linux-image-cloud-amd64 "${kvers[0]}")
 	knew=$(kpkg linux-image-cloud-amd64 "${kvers[${#kvers[@]} - 1]}")
 fi
 if [ -z "$kold" ] || [ -z "$knew" ] || [ "$kold" = "$knew" ]; then
-	v=$(apt-cache madison linux-image-amd64 | awk '{ print $3 }' | sort -V | tail -n 1)
-	kold=$(kpkg linux-image-cloud-amd64 "$v") knew=$(kpkg linux-image-amd64 "$v")
+	# One version only: the two flavours of it, in version order.
+	v=$(kversions linux-image-amd64 | tail -n 1)
+	kold=$(kpkg linux-image-amd64 "$v") knew=$(kpkg linux-image-cloud-amd64 "$v")
 fi
-mkdir -p "$work/debs"
-for p in "$kold" "$knew"; do
-	ls "$work/debs/${p}_"*.deb >/dev/null 2>&1 || (cd "$work/debs" && apt-get download -q "$p" > "$log/download-$p.log" 2>&1)
-done
-dold=$(ls "$work/debs/${kold}_"*.deb 2>/dev/null | tail -n 1)
-dnew=$(ls "$work/debs/${knew}_"*.deb 2>/dev/null | tail -n 1)
 vold=${kold#linux-image-} vnew=${knew#linux-image-}
-if [ -z "$dold" ] || [ -z "$dnew" ]; then
-	fail "could not download two kernel packages ($kold, $knew): stopping"
+if [ -z "$kold" ] || [ -z "$knew" ] || [ "$(printf '%s\n' "$vold" "$vnew" | sort -V | tail -n 1)" != "$vnew" ]; then
+	fail "no two kernel packages in the archive ($kold, $knew): stopping"
 	exit 1
 fi
-echo "note: kernels: $vold, then $vnew"
-cp "$dold" "$dnew" "$root/tmp/"
-ok "install kernel package $kold (with initramfs-tools)" \
-	ch apt-get install -y -q --no-install-recommends "/tmp/$(basename "$dold")"
+echo "note: kernels: $vold, then $vnew (the .debs are cached in $work/apt-archives)"
+ok "install kernel package $kold (with initramfs-tools)" ch apt-get install -y -q --no-install-recommends "$kold"
 img_old=$T/initramfs-netinit-$vold.img
 if [ -f "$root$img_old" ]; then pass "kernel hook built $img_old"; else fail "kernel hook did not build $img_old"; fi
 is "initramfs.img -> the new kernel's image" "initramfs-netinit-$vold.img" "$(readlink "$root$T/initramfs.img")"
@@ -297,7 +293,8 @@ nmods=$(grep -c '\.ko' <<< "$listing")
 # netinit-mkinitramfs by hand, as in the README, with the site key.
 ok "netinit-mkinitramfs --kver $vold --key image.pub --nic-modules virtio_net" \
 	ch netinit-mkinitramfs --kver "$vold" --output /tmp/manual.img --key /etc/netinit/keys/image.pub --nic-modules virtio_net
-if ch sh -c 'zstd -dc /tmp/manual.img | cpio -it --quiet' 2>/dev/null | grep -qx etc/netinit/keys/image.pub; then
+listing=$(ch sh -c 'zstd -dc /tmp/manual.img | cpio -it --quiet' 2>/dev/null)
+if grep -qx etc/netinit/keys/image.pub <<< "$listing"; then
 	pass "the initramfs carries the site's public key"
 else fail "the initramfs lacks etc/netinit/keys/image.pub"; fi
 
@@ -305,8 +302,7 @@ bootsums() { (cd "$root/boot" && find . -type f -name 'initrd.img-*' -exec sha25
 boot1=$(bootsums)
 old_sum=$(sha256sum < "$root$img_old")
 [ -n "$boot1" ] && pass "initramfs-tools made /boot's initrd for $vold" || fail "no /boot/initrd.img-$vold (initramfs-tools)"
-ok "install kernel package $knew (a kernel update)" \
-	ch apt-get install -y -q --no-install-recommends "/tmp/$(basename "$dnew")"
+ok "install kernel package $knew (a kernel update)" ch apt-get install -y -q --no-install-recommends "$knew"
 img_new=$T/initramfs-netinit-$vnew.img
 if [ -f "$root$img_new" ]; then pass "kernel hook built $img_new"; else fail "kernel hook did not build $img_new"; fi
 is "initramfs.img -> the update's image" "initramfs-netinit-$vnew.img" "$(readlink "$root$T/initramfs.img")"
@@ -378,7 +374,7 @@ is "completion: render's output kinds" "$kinds" "$(comp netinit-export render ''
 is "completion: diff -u dns -> dnsmasq" "dnsmasq" "$(comp netinit-export diff -u dns)"
 is "completion: sign's images from the drop-ins" "bookworm gpu" "$(comp netinit-export -c "$work/comp-etc" sign '')"
 case " $(comp netinit-export --) " in
-*" --config-dir "*" --dry-run "*) pass "completion: long options" ;;
+*" --config-dir "*"--dry-run "*) pass "completion: long options" ;;
 *) fail "completion: long options: $(comp netinit-export --)" ;;
 esac
 is "completion: -c completes directories" "$work/comp-etc/" "$(cd / && comp netinit-export -c "$work/comp-e")/"
