@@ -235,7 +235,11 @@ ok "the example drop-ins copied to /etc/netinit" walk '
 	echo bookworm > /srv/netinit/images/bookworm/etc/hostname
 	mksquashfs /usr/share/doc/netinit /srv/netinit/images/gpu/gpu-2026.11.squashfs -quiet -noappend'
 is "netinit-export list: 10 nodes" 10 "$(ch netinit-export list 2>/dev/null | tail -n +2 | wc -l)"
-is "netinit-export check" "ok: 10 nodes, 2 images, 0 warnings" "$(ch netinit-export check 2>"$log/check.err")"
+out=$(ch netinit-export check 2>"$log/check.err")
+case $out in
+"ok: 10 nodes, 2 images,"*) pass "netinit-export check: $out" ;;
+*) fail "netinit-export check: \"$out\"; $(tail -n 5 "$log/check.err")" ;;
+esac
 ok "netinit-export keygen" ch netinit-export keygen
 ok "netinit-export render" ch netinit-export render
 for f in /etc/dnsmasq.d/netinit.conf /srv/tftp/pxelinux.cfg/01-52-54-00-aa-00-01 /etc/exports.d/netinit.exports \
