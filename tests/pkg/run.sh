@@ -250,6 +250,7 @@ done
 if grep -q 'INITRD netinit/initramfs.img' "$root/srv/tftp/pxelinux.cfg/01-52-54-00-aa-00-01" 2>/dev/null; then
 	pass "pxelinux file names netinit/initramfs.img (what the kernel hook keeps up to date)"
 else fail "pxelinux file does not name netinit/initramfs.img"; fi
+ok "netinit-export diff after render: nothing to change (exit 0)" ch netinit-export diff
 out=$(ch netinit-export render 2>&1)
 if grep -q ' 0 files changed' <<< "$out"; then pass "a second render changes nothing"
 else fail "a second render changed files"; fi
@@ -342,6 +343,14 @@ is "links still at $vnew, no .old left" "initramfs-netinit-$vnew.img -" \
 
 # ---------------------------------------------------------------- man and completion
 step "man pages and completion"
+ok "man-db in the chroot" ch apt-get install -y -q --no-install-recommends man-db
+is "man -w netinit in the chroot" /usr/share/man/man7/netinit.7.gz "$(ch man -w netinit 2>&1)"
+if ch man -P cat netinit 2>/dev/null | grep -q 'FAILURE POLICY'; then pass "man netinit shows netinit(7) in the chroot"
+else fail "man netinit in the chroot does not show netinit(7)"; fi
+for p in netinit-export netinit.conf netinit-mkinitramfs netinit-sign; do
+	w=$(ch man -w "$p" 2>&1)
+	case $w in /usr/share/man/man*/"$p".*.gz) pass "man -w $p in the chroot: $w" ;; *) fail "man -w $p: $w" ;; esac
+done
 x=$work/deb-x
 rm -rf "$x"
 dpkg-deb -x "$deb" "$x"
