@@ -393,12 +393,13 @@ esac
 is "completion: -c completes directories" "$work/comp-etc/" "$(cd / && comp netinit-export -c "$work/comp-e")/"
 # Node names: a command whose synopsis takes NODE (none does today, so a
 # stand-in netinit-export with such a help text checks the parser) gets the
-# names of `netinit-export list` on the given drop-ins.
+# names of `netinit-export list` on the given drop-ins; and options with
+# alternatives or a file argument, as `import` has.
 mkdir -p "$work/fakebin"
 cat > "$work/fakebin/netinit-export" <<EOF
 #!/bin/sh
 case "\$*" in
---help) printf 'usage: netinit-export [options] COMMAND\ncommands:\n  show NODE...        one node\nkinds: dhcpd\noptions:\n  -c, --config-dir DIR  dirs\n' ;;
+--help) printf 'usage: netinit-export [options] COMMAND\ncommands:\n  show NODE...        one node\n  import --from hosts|ethers [-o OUT]\n                      read\nkinds: dhcpd\noptions:\n  -c, --config-dir DIR  dirs\n' ;;
 *list) exec "$x/usr/sbin/netinit-export" "\$@" ;;
 esac
 EOF
@@ -407,6 +408,10 @@ is "completion: node names for a NODE argument, from netinit-export list" \
 	"blade01 blade02 blade03 blade04 blade05 blade06 blade07 blade08 gpu1 login1" \
 	"$(PATH=$work/fakebin:$PATH comp netinit-export -c "$work/comp-etc" show '')"
 is "completion: node names by prefix" "blade07" "$(PATH=$work/fakebin:$PATH comp netinit-export -c "$work/comp-etc" show blade07)"
+is "completion: an option's alternatives in the synopsis (--from a|b)" "ethers hosts" \
+	"$(PATH=$work/fakebin:$PATH comp netinit-export import --from '')"
+is "completion: an option's upper-case argument is a file (-o OUT)" "$work/comp-etc/netinit.conf" \
+	"$(PATH=$work/fakebin:$PATH comp netinit-export import --from hosts -o "$work/comp-etc/netinit.c")"
 rm -rf "$work/comp-etc" "$work/fakebin" "$x"
 
 cleanup
