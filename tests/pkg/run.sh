@@ -326,7 +326,25 @@ ok "kernel hook run by hand with /boot read-only" ch /etc/kernel/postinst.d/neti
 is "/boot is byte for byte the same after the hook" "$before" "$(cd "$root/boot" && find . -type f -exec sha256sum {} + | LC_ALL=C sort)"
 umount "$root/boot"
 if [ -f "$root$img_new.old" ]; then pass "a rebuild keeps the previous build as $img_new.old"; else fail "no $img_new.old after a rebuild"; fi
+# The older kernel rebuilt (as when it is installed after the newer one): links stay.
+ok "kernel hook for the older kernel $vold" ch /etc/kernel/postinst.d/netinit "$vold" "/boot/vmlinuz-$vold"
+is "links stay at the newer kernel, .old at $vold" "initramfs-netinit-$vnew.img initramfs-netinit-$vold.img" \
+	"$(readlink "$root$T/initramfs.img") $(readlink "$root$T/initramfs.img.old")"
 cp "$root/etc/default/netinit" "$work/default.saved"
+echo 'NETINIT_KERNEL_HOOK=no' >> "$root/etc/default/netinit"
+sum=$(sha256sum < "$root$img_new")
+ok "NETINIT_KERNEL_HOOK=no: the hook exits 0" ch /etc/kernel/postinst.d/netinit "$vnew"
+is "NETINIT_KERNEL_HOOK=no: nothing rebuilt" "$sum" "$(sha256sum < "$root$img_new")"
+cp "$work/default.saved" "$root/etc/default/netinit"
+# A file of the admin's at the link's name is left alone.
+mv "$root$T/initramfs.img" "$work/link.saved"
+echo "admin's initramfs" > "$root$T/initramfs.img"
+out=$(ch /etc/kernel/postinst.d/netinit "$vnew" 2>&1)
+if [ "$(cat "$root$T/initramfs.img")" = "admin's initramfs" ] && grep -q 'is a file, not a link' <<< "$out"; then
+	pass "an admin's file at initramfs.img is left alone, and the hook says so"
+else fail "an admin's file at initramfs.img: $(head -c 80 "$root$T/initramfs.img"); $out"; fi
+rm -f "$root$T/initramfs.img"
+mv "$work/link.saved" "$root$T/initramfs.img"
 echo 'NETINIT_TFTP_DIR=/boot/netinit' >> "$root/etc/default/netinit"
 out=$(ch /etc/kernel/postinst.d/netinit "$vnew" 2>&1)
 rc=$?
