@@ -153,7 +153,7 @@ esac
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/lib/netinit/init ./usr/sbin/netinit-export ./usr/sbin/netinit-mkinitramfs ./usr/sbin/netinit-sign \
 	 ./etc/kernel/postinst.d/netinit ./etc/kernel/postrm.d/netinit ./usr/share/man/man7/netinit.7.gz \
-	 ./usr/share/bash-completion/completions/netinit-export ./usr/share/doc/netinit/examples/netinit/netinit.conf; do
+	 ./usr/share/bash-completion/completions/netinit-export ./usr/share/doc/netinit/examples/site/netinit.conf; do
 	if grep -qxF "$f" <<< "$contents"; then pass "package contains ${f#.}"; else fail "package lacks ${f#.}"; fi
 done
 
@@ -229,7 +229,7 @@ ok "squashfs-tools (Suggests) for the walkthrough's image" ch apt-get install -y
 walk() { ch bash -euc "$1"; }
 ok "the example drop-ins copied to /etc/netinit" walk '
 	mkdir -p /etc/netinit
-	cp -r /usr/share/doc/netinit/examples/netinit/. /etc/netinit/
+	cp -r /usr/share/doc/netinit/examples/site/. /etc/netinit/
 	find /etc/netinit -name "*.gz" -exec gunzip {} +
 	mkdir -p /srv/netinit/images/bookworm/etc /srv/netinit/images/bookworm/var/lib /srv/netinit/images/gpu
 	echo bookworm > /srv/netinit/images/bookworm/etc/hostname
