@@ -319,6 +319,27 @@ boot2=$(bootsums)
 if [ "$(grep -v "initrd.img-$vnew\$" <<< "$boot2")" = "$boot1" ] && grep -q "initrd.img-$vnew\$" <<< "$boot2"; then
 	pass "/boot: initrd.img-$vold unchanged, initrd.img-$vnew made by initramfs-tools only"
 else fail "/boot's initrd files changed: before: $boot1; after: $boot2"; fi
+# What the nodes now get: the TFTP tree's vmlinuz + initramfs.img (the
+# links) boot the update in QEMU (TCG, no network) into the VM tests' root.
+(
+	export VM_KERNEL=$root$T/vmlinuz VM_INITRD=$root$T/initramfs.img VM_NET=none
+	# shellcheck source=test-vm/lib.sh
+	. test-vm/lib.sh
+	if bash test-vm/mkroot.sh --ext4 "$VM_DIR/pkg-root.ext4" > "$log/mkroot.log" 2>&1; then
+		vm_run pkg-hook-boot 180 "root=LABEL=netroot rd.timeout=60" \
+			-drive "file=$VM_DIR/pkg-root.ext4,if=virtio,format=raw,snapshot=on"
+		vm_expect pkg-hook-boot "Linux version ${vnew//./\\.} " "the TFTP tree's vmlinuz is kernel $vnew"
+		vm_expect pkg-hook-boot 'NETINIT-TEST pid=1\b' "the hook's initramfs.img boots it: the real init runs as PID 1"
+		vm_expect pkg-hook-boot 'NETINIT-TEST rootmark=netinit-test-root' "the hook's initramfs.img mounted the root disk"
+		echo "note: boot of the hook's image: ${VM_ELAPSED} s"
+		rm -f "$VM_DIR/pkg-root.ext4"
+		vm_result
+	else
+		echo "FAIL: test-vm/mkroot.sh failed: $(tail -n 3 "$log/mkroot.log")"
+		exit 1
+	fi
+) | sed 's/^\(PASS\|FAIL\): /\1: pkg: /'
+[ "${PIPESTATUS[0]}" = 0 ] || failed=1
 # The hook itself with /boot read-only: it must not need to write there.
 mount --bind "$root/boot" "$root/boot" && mount -o remount,bind,ro "$root/boot"
 before=$(cd "$root/boot" && find . -type f -exec sha256sum {} + | LC_ALL=C sort)
