@@ -179,6 +179,14 @@ cleanup() {
 	done
 	return 0
 }
+# rm -rf of the root only when nothing is mounted below it (a bound /dev!).
+remove_root() {
+	if awk -v r="$root/" 'index($2, r) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+		fail "something is still mounted under $root: not removing it"
+		return 1
+	fi
+	rm -rf "$root"
+}
 trap cleanup EXIT
 cleanup
 mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
@@ -197,7 +205,7 @@ if [ ! -f "$rootcache" ]; then
 	exit 1
 fi
 step "chroot"
-rm -rf "$root"
+remove_root || exit 1
 mkdir -p "$root"
 tar -C "$root" -xf "$rootcache"
 mount -t proc proc "$root/proc"
@@ -455,6 +463,6 @@ rm -rf "$work/comp-etc" "$work/fakebin" "$x"
 
 cleanup
 trap - EXIT
-rm -rf "$root"
+remove_root
 echo "note: pkg tier took $((SECONDS - t0)) s"
 exit $failed
