@@ -74,11 +74,11 @@ for mode in volatile persistent; do
 	for i in $(seq "$RUNS"); do
 		VM_NETDEV_EXTRA=",hostname=benchnode" vm_run bench-pers-$mode-$i 180 "$base $extra"
 		up=$(grep -aoE 'BENCH-UPTIME [0-9.]+' "$(vm_log bench-pers-$mode-$i)" | awk '{print $2}')
-		want=overlay; [ $mode = persistent ] && want=nfs
-		if [ -n "$up" ] && grep -aq "BENCH-ROOT etc=$want" "$(vm_log bench-pers-$mode-$i)"; then
+		want='BENCH-ROOT etc= root=overlay'; [ $mode = persistent ] && want='BENCH-ROOT etc=nfs '
+		if [ -n "$up" ] && grep -aq "$want" "$(vm_log bench-pers-$mode-$i)"; then
 			vals+=("$up"); say "$mode run $i: $up s"
 		else
-			say "$mode run $i: did not reach the root with /etc on $want (see $(vm_log bench-pers-$mode-$i))"; fail=1
+			say "$mode run $i: did not reach the root as "$want" (see $(vm_log bench-pers-$mode-$i))"; fail=1
 		fi
 	done
 	[ ${#vals[@]} -gt 0 ] && med[$mode]=$(printf '%s\n' "${vals[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
