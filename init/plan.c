@@ -93,50 +93,25 @@ static void plan_writable(const struct cmdline *cl, struct plan_writable *w, str
 
 /* ---- NFS ---- */
 
-/* Split "[server:]path[,options]" (kernel nfsroot and DHCP root-path form). */
-static int split_location(const char *s, struct plan_nfs *n)
+static void nfs_from_spec(const struct nfs_spec *s, struct plan_nfs *n)
 {
-	const char *slash = strchr(s, '/'), *colon = strchr(s, ':'), *path = s, *comma;
-
-	/* "server:/path": a colon before the first '/' separates the server. */
-	if (colon && (!slash || colon < slash)) {
-		if ((size_t)(colon - s) >= sizeof(n->server))
-			return -ENAMETOOLONG;
-		memcpy(n->server, s, (size_t)(colon - s));
-		n->server[colon - s] = '\0';
-		path = colon + 1;
-	}
-	comma = strchr(path, ',');
-	if (!comma)
-		return strscpy_ok(n->path, path, sizeof(n->path)) ? 0 : -ENAMETOOLONG;
-	if (!strscpy_ok(n->options, comma + 1, sizeof(n->options)) ||
-	    (size_t)(comma - path) >= sizeof(n->path))
-		return -ENAMETOOLONG;
-	memcpy(n->path, path, (size_t)(comma - path));
-	n->path[comma - path] = '\0';
-	return 0;
-}
-
-/* vers=/nfsvers= in the options (the kernel's names, fs/nfs/fs_context.c). */
-static int options_version(const char *opts)
-{
-	for (const char *p = opts; p && *p; p = strchr(p, ','), p = p ? p + 1 : NULL)
-		if (!strncmp(p, "vers=", 5) || !strncmp(p, "nfsvers=", 8))
-			return atoi(strchr(p, '=') + 1);
-	return 0;
+	strscpy_ok(n->server, s->server, sizeof(n->server));
+	strscpy_ok(n->path, s->path, sizeof(n->path));
+	strscpy_ok(n->options, s->options, sizeof(n->options));
+	n->version = s->version;
+	n->has_minor = s->has_minor;
+	n->minor = s->minor;
 }
 
 /* The location: root=nfs:/nfsroot= first, else the lease's root-path. */
 static int nfs_location(const struct cmdline *cl, const struct net_lease *lease,
 			struct plan_nfs *n, struct pctx *c)
 {
-	const char *rp;
+	struct nfs_spec spec = { 0 };
+	const char *rp, *why;
 
 	if (cl->root.nfs.path[0]) {
-		strscpy_ok(n->server, cl->root.nfs.server, sizeof(n->server));
-		strscpy_ok(n->path, cl->root.nfs.path, sizeof(n->path));
-		strscpy_ok(n->options, cl->root.nfs.options, sizeof(n->options));
-		n->version = cl->root.nfs.version;
+		nfs_from_spec(&cl->root.nfs, n);
 		return 0;
 	}
 	if (!lease)
@@ -146,24 +121,29 @@ static int nfs_location(const struct cmdline *cl, const struct net_lease *lease,
 		     "or have the DHCP server send a root-path (option 17)");
 		return -EINVAL;
 	}
-	/* an "nfs:" / "nfs4:" prefix (dracut style) is accepted too */
+	/* dracut.cmdline(7): root-path=[nfs:|nfs4:]<server-ip>:<root-dir>[(:|,)<nfs-options>] */
 	rp = lease->root_path;
 	if (!strncmp(rp, "nfs4:", 5)) {
-		n->version = 4;
+		spec.version = 4;
 		rp += 5;
 	} else if (!strncmp(rp, "nfs:", 4)) {
 		rp += 4;
 	}
-	if (split_location(rp, n) < 0) {
-		PERR(c, "nfs", "DHCP root-path \"%s\" is too long", lease->root_path);
-		return -ENAMETOOLONG;
+	why = nfs_location_parse(rp, &spec);
+	if (why) {
+		PERR(c, "nfs", "DHCP root-path \"%s\": %s", lease->root_path, why);
+		return -EINVAL;
 	}
+	nfs_from_spec(&spec, n);
 	n->from_lease = true;
 	/* root=nfs:...:<opts> or nfsroot=,<opts> add to the DHCP location */
 	if (cl->root.nfs.options[0] && !n->options[0])
 		strscpy_ok(n->options, cl->root.nfs.options, sizeof(n->options));
-	if (cl->root.nfs.version)
+	if (cl->root.nfs.version) {
 		n->version = cl->root.nfs.version;
+		n->has_minor = cl->root.nfs.has_minor;
+		n->minor = cl->root.nfs.minor;
+	}
 	return 0;
 }
 
@@ -193,12 +173,6 @@ static int plan_nfs(const struct cmdline *cl, const struct net_lease *lease, str
 		return r;
 	if (r > 0)
 		return 0; /* everything comes with the lease */
-	if (!n->version)
-		n->version = options_version(n->options);
-	if (n->version && n->version != 3 && n->version != 4) {
-		PERR(c, "nfs", "NFS version %d is not supported (3 or 4)", n->version);
-		return -EINVAL;
-	}
 	if (n->path[0] != '/') {
 		PERR(c, "nfs", "NFS path \"%s\" is not absolute", n->path);
 		return -EINVAL;
@@ -364,11 +338,22 @@ int plan_build(const struct cmdline *cl, const struct net_lease *lease, struct b
 
 /* ---- `init plan` ---- */
 
+const char *nfs_version_name(const struct plan_nfs *n)
+{
+	static const char *const v4[] = { "4.0", "4.1", "4.2" };
+
+	if (n->version == 3)
+		return "3";
+	if (n->version == 4)
+		return n->has_minor && n->minor >= 0 && n->minor <= 2 ? v4[n->minor] : "4";
+	return "4, then 3";
+}
+
 static void print_nfs(const struct plan_nfs *n, FILE *out)
 {
 	fprintf(out, "nfs.server=%s\nnfs.path=%s\nnfs.version=%s\nnfs.options=%s\n",
 		n->server[0] ? n->server : "(from DHCP)", n->path[0] ? n->path : "(from DHCP)",
-		n->version == 4 ? "4" : n->version == 3 ? "3" : "4, then 3", n->options);
+		nfs_version_name(n), n->options);
 	fprintf(out, "nfs.wait=%d s\n", n->wait_s);
 	if (n->from_lease)
 		fprintf(out, "nfs.source=DHCP root-path\n");

@@ -46,6 +46,8 @@ struct plan_nfs {
 	char path[1024];         /* absolute; "%s" replaced once the client address is known */
 	char options[512];       /* the user's options, comma separated */
 	int version;             /* 3, 4, or 0 = try 4 then 3 */
+	bool has_minor;          /* v4.1, vers=4.2, ...: that NFSv4 minor version */
+	int minor;
 	bool from_lease;         /* the location is the lease's root-path (option 17) */
 	int wait_s;              /* retry the mount this long (rd.timeout=) */
 	int retry_s;             /* at most this long between tries (rd.retry=); 0 = default */
@@ -125,5 +127,7 @@ int plan_build(const struct cmdline *cl, const struct net_lease *lease, struct b
 void plan_print(const struct boot_plan *p, FILE *out);
 
 const char *plan_root_name(enum plan_root r);
+/* "3", "4", "4.1", or "4, then 3" (no version asked): for logs and `init plan`. */
+const char *nfs_version_name(const struct plan_nfs *n);
 
 #endif

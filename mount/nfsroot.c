@@ -27,22 +27,29 @@
 
 #define NFS_STAGE "nfs"
 
+/* Options we set ourselves: the version (vers=, nfsvers=, v3, v4.1, ...) and ro/rw. */
+static bool nfs_option_ours(const char *p, size_t len)
+{
+	int major, minor;
+
+	return nfs_option_version(p, len, &major, &minor) != 0 ||
+	       (len == 2 && (!strncmp(p, "ro", 2) || !strncmp(p, "rw", 2)));
+}
+
 int nfsroot_options(const struct plan_nfs *n, struct in_addr server, int version,
 		    struct in_addr client, char *out, size_t size)
 {
-	char addr[INET_ADDRSTRLEN], caddr[INET_ADDRSTRLEN];
-	const char *user = n->options;
+	char addr[INET_ADDRSTRLEN], caddr[INET_ADDRSTRLEN], vers[8] = "4";
 	char filtered[512] = "";
-	const char *p = user;
+	const char *p = n->options;
 	int w;
 
-	/* Drop the user's vers= (we set it), keep the rest in order. */
+	/* Keep the user's options in order, without those we set. */
 	while (p && *p) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 
-		if (len && strncmp(p, "vers=", 5) && strncmp(p, "nfsvers=", 8) &&
-		    strncmp(p, "ro", len > 2 ? len : 2) && strncmp(p, "rw", len > 2 ? len : 2)) {
+		if (len && !nfs_option_ours(p, len)) {
 			size_t cur = strlen(filtered);
 
 			if (cur + len + 2 >= sizeof(filtered))
@@ -53,8 +60,11 @@ int nfsroot_options(const struct plan_nfs *n, struct in_addr server, int version
 	}
 	inet_ntop(AF_INET, &server, addr, sizeof(addr));
 	if (version == 4) {
+		if (n->version == 4 && n->has_minor)
+			snprintf(vers, sizeof(vers), "4.%d", n->minor);
 		inet_ntop(AF_INET, &client, caddr, sizeof(caddr));
-		w = snprintf(out, size, "vers=4,addr=%s,clientaddr=%s%s", addr, caddr, filtered);
+		w = snprintf(out, size, "vers=%s,addr=%s,clientaddr=%s%s", vers, addr, caddr,
+			     filtered);
 	} else {
 		/* nolock unless the user asked for locking (no statd here) */
 		int lock = strstr(filtered, ",lock") != NULL;
@@ -141,8 +151,8 @@ static int nfs_mount_retry(const struct nfs_target *t)
 	int last = 0, r = deadline_wait(&w, nfs_attempt, &a, &last, &tries);
 
 	if (r == 0) {
-		nl_info(NFS_STAGE, "mounted %s:%s with NFSv%d on %s", n->server, n->path, a.version,
-			t->target);
+		nl_info(NFS_STAGE, "mounted %s:%s with NFSv%s on %s", n->server, n->path,
+			a.version == 3 ? "3" : nfs_version_name(n), t->target);
 		return 0;
 	}
 	if (r == -ETIMEDOUT) {
@@ -199,7 +209,7 @@ int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool
 		t.target = lower;
 	}
 	nl_info(NFS_STAGE, "mounting %s:%s (NFSv%s, %s) from %s", n->server, n->path,
-		n->version == 4 ? "4" : n->version == 3 ? "3" : "4, then 3", t.ro ? "ro" : "rw",
+		nfs_version_name(n), t.ro ? "ro" : "rw",
 		inet_ntoa(t.addr));
 	r = nfs_mount_retry(&t);
 	if (r < 0 || !volatile_layer)
