@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fetch.h"
 #include "localroot.h"
@@ -57,6 +59,53 @@ int boot_network_up(const struct cmdline *cl, struct boot_state *bs)
 	return 0;
 }
 
+/*
+ * The root's modules are known from the command line (the plan before the
+ * lease): a child loads them while the parent waits for DHCP, so the mount
+ * stage finds them loaded.  The child only calls init_module(2) through
+ * libkmod and exits; boot_mount_root() reaps it (bounded) before mounting.
+ */
+void boot_preload_modules(const struct cmdline *cl, struct boot_state *bs)
+{
+	const struct boot_plan *p = &bs->plan;
+	const char *mods[8];
+	size_t n = 0;
+	pid_t pid;
+
+	if (!CFG_MODULES || !CFG_NFS || p->root != PLAN_ROOT_NFS)
+		return;
+	n = nfsroot_modules(&p->nfs, p->writable.mode == PLAN_RW_VOLATILE, mods);
+	pid = fork();
+	if (pid < 0)
+		return; /* the mount stage loads them itself */
+	if (pid == 0) {
+		modules_load(cl, mods, n, 1);
+		_exit(0);
+	}
+	bs->preload_pid = pid;
+	nl_debug("modules", "loading the root's modules while the network comes up (pid %d)",
+		 (int)pid);
+}
+
+/* Wait for the preloading child (at most 30 s: a module load that hangs must
+ * not hang the boot; the mount stage then loads what is missing itself). */
+static void preload_wait(struct boot_state *bs)
+{
+	uint64_t end = now_ms() + 30000;
+
+	while (bs->preload_pid > 0) {
+		pid_t r = waitpid(bs->preload_pid, NULL, WNOHANG);
+
+		if (r == bs->preload_pid || (r < 0 && errno != EINTR))
+			bs->preload_pid = 0;
+		else if (now_ms() > end) {
+			nl_warn("modules", "preloading the root's modules takes over 30 s; going on");
+			bs->preload_pid = 0;
+		} else
+			sleep_ms(20);
+	}
+}
+
 /* mount/ loads its modules through this (it never calls up into init/). */
 static int load_for_mount(void *ctx, const char *const *names, size_t n)
 {
@@ -85,6 +134,7 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 	int r;
 
 	mkdir(newroot, 0755);
+	preload_wait(bs);
 	/* where the root comes from was decided by the plan, with the lease */
 	if ((r = boot_plan(cl, bs)) < 0)
 		return r;

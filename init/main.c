@@ -142,6 +142,7 @@ static void boot(int argc, char **argv)
 	if (CFG_MODULES) {
 		modules_static_nodes();
 		modules_coldplug(cl);
+		boot_preload_modules(cl, bs);
 	}
 
 	if (bs->plan.need_net) {

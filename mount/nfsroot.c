@@ -164,11 +164,8 @@ static int nfs_mount_retry(const struct nfs_target *t)
 	return r;
 }
 
-/* Only what this mount needs: each module costs time (signature checks). */
-static void nfs_modules(const struct plan_nfs *n, bool volatile_layer,
-			const struct mount_modules *mm)
+size_t nfsroot_modules(const struct plan_nfs *n, bool volatile_layer, const char *mods[4])
 {
-	const char *mods[4];
 	size_t nmods = 0;
 
 	mods[nmods++] = "nfs";
@@ -178,7 +175,7 @@ static void nfs_modules(const struct plan_nfs *n, bool volatile_layer,
 		mods[nmods++] = "nfsv4";
 	if (volatile_layer)
 		mods[nmods++] = "overlay";
-	mount_load_modules(mm, mods, nmods);
+	return nmods;
 }
 
 int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool ro,
@@ -188,6 +185,7 @@ int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool
 	/* With the overlay the NFS lower layer is read-only; without it ro/rw decides. */
 	struct nfs_target t = { .n = n, .ro = volatile_layer || ro, .target = newroot };
 	char lower[] = "/run/netinit/nfsroot";
+	const char *mods[4];
 	int r;
 
 	if (!CFG_NFS) {
@@ -203,7 +201,7 @@ int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool
 	}
 	if (lease)
 		t.client = lease->addr;
-	nfs_modules(n, volatile_layer, mm);
+	mount_load_modules(mm, mods, nfsroot_modules(n, volatile_layer, mods));
 	if (volatile_layer) {
 		mkdir_p(lower, 0755);
 		t.target = lower;
