@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "extra.h"
 #include "fetch.h"
 #include "localroot.h"
 #include "modules.h"
@@ -68,13 +69,19 @@ int boot_network_up(const struct cmdline *cl, struct boot_state *bs)
 void boot_preload_modules(const struct cmdline *cl, struct boot_state *bs)
 {
 	const struct boot_plan *p = &bs->plan;
-	const char *mods[8];
+	const char *mods[4 * (CMDLINE_MAX_MOUNT + 1)];
 	size_t n = 0;
 	pid_t pid;
 
-	if (!CFG_MODULES || !CFG_NFS || p->root != PLAN_ROOT_NFS)
+	if (!CFG_MODULES || !CFG_NFS)
 		return;
-	n = nfsroot_modules(&p->nfs, p->writable.mode == PLAN_RW_VOLATILE, mods);
+	if (p->root == PLAN_ROOT_NFS)
+		n = nfsroot_modules(&p->nfs, p->writable.mode == PLAN_RW_VOLATILE, mods);
+	for (size_t i = 0; i < p->nmount; i++)
+		if (!strncmp(p->mount[i].type, "nfs", 3))
+			n += nfsroot_modules(&p->mount[i].nfs, false, mods + n);
+	if (!n)
+		return;
 	pid = fork();
 	if (pid < 0)
 		return; /* the mount stage loads them itself */
@@ -150,6 +157,14 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 		nl_err("mount", "the root is still undecided (root=%s)", plan_root_name(p->root));
 		return -EINVAL;
 	}
+}
+
+int boot_extra_mounts(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
+{
+	const struct mount_modules mm = { load_for_mount, (void *)cl };
+
+	return extra_mounts(bs->plan.mount, bs->plan.nmount, &bs->extra_done,
+			    bs->have_lease ? &bs->lease : NULL, &mm, newroot);
 }
 
 void boot_handover(struct boot_state *bs, const char *newroot)

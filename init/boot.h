@@ -25,6 +25,7 @@ struct boot_state {
 	char ifname[16];
 	char ipaddr[16];
 	struct staged_root staged; /* an image root between fetch and mount */
+	size_t extra_done;       /* netinit.mount= entries mounted so far */
 	int preload_pid;         /* the child loading the root's modules, or 0 */
 };
 
@@ -38,6 +39,9 @@ void boot_preload_modules(const struct cmdline *cl, struct boot_state *bs);
 int boot_network_up(const struct cmdline *cl, struct boot_state *bs);
 /* Stage mount: the plan's root on newroot (local, NFS, or fetch + mount). */
 int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
+/* Stage mount, after the root: netinit.mount= under newroot (mount/extra.c);
+ * a retry goes on with the first that failed.  0 or -errno. */
+int boot_extra_mounts(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
 /* Stage hand-over: the network state for the real root. */
 void boot_handover(struct boot_state *bs, const char *newroot);
 void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_state *bs);

@@ -13,7 +13,7 @@
  *    (key="a b" or "key=a b"), as the kernel does;
  *  - the same key given twice: the last one wins, except the keys that are
  *    lists by nature (ip=, nameserver=, rd.route=, ifname=, netinit.mirror=,
- *    rd.driver.*=, netinit.key=) which accumulate in order;
+ *    rd.driver.*=, netinit.key=, netinit.mount=) which accumulate in order;
  *  - a key without '=' is a flag (rd.shell, ro, rw, rd.neednet);
  *  - unknown keys outside "netinit." are ignored (they belong to the kernel
  *    or the real init); unknown "netinit.*" keys are errors.
@@ -30,6 +30,7 @@
 #define CMDLINE_MAX_IP 8
 #define CMDLINE_MAX_LIST 16
 #define CMDLINE_MAX_URL 1024
+#define CMDLINE_MAX_MOUNT 8
 
 enum cmdline_severity { CMDLINE_ERROR, CMDLINE_WARNING };
 
@@ -159,6 +160,8 @@ struct cmdline {
 	bool verify_off;                 /* netinit.verify=off: explicit, loudly logged */
 	char writable[16];               /* netinit.writable=volatile|persistent|none */
 	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=URL of per-host archive */
+	char mount[CMDLINE_MAX_MOUNT][512]; /* netinit.mount= as written, in order */
+	size_t nmount;
 
 	/* added with the parser (doc/cmdline.md) */
 	bool truncated;                  /* line was longer than CMDLINE_MAX (error reported) */

@@ -159,6 +159,8 @@ static void boot(int argc, char **argv)
 	boot_break(cl, STAGE_MOUNT);
 	while ((r = boot_mount_root(cl, bs, NEWROOT)) < 0)
 		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", strerror(-r));
+	while ((r = boot_extra_mounts(cl, bs, NEWROOT)) < 0)
+		boot_fail(cl, STAGE_MOUNT, "an extra mount (netinit.mount=) failed: %s", strerror(-r));
 	boot_break(cl, STAGE_POST_MOUNT);
 	boot_hooks(cl, STAGE_POST_MOUNT, bs);
 

@@ -193,6 +193,116 @@ static int plan_nfs(const struct cmdline *cl, const struct net_lease *lease, str
 	return 0;
 }
 
+/* ---- extra mounts ---- */
+
+/* The mount point: the last ':'-separated field that starts with '/' (the
+ * source may hold ':' itself, server:/usr; a type or options never start
+ * with '/'). Returns its start in s, or NULL. */
+static const char *mount_target_field(const char *s)
+{
+	const char *t = NULL;
+
+	for (const char *p = strchr(s, ':'); p; p = strchr(p + 1, ':'))
+		if (p[1] == '/')
+			t = p + 1;
+	return t;
+}
+
+/* Defaults, and the NFS location: type nfs for server:/path, tmpfs for "tmpfs". */
+static int mount_type(struct plan_mount *m, const char *spec, struct pctx *c)
+{
+	const char *colon = strchr(m->source, ':');
+	struct nfs_spec nfs = { 0 };
+	char loc[sizeof(m->source) + sizeof(m->options) + 1];
+	const char *why;
+
+	if (!m->type[0]) {
+		if (colon && colon[1] == '/')
+			strcpy(m->type, "nfs");
+		else if (!strcmp(m->source, "tmpfs"))
+			strcpy(m->type, "tmpfs");
+		else {
+			PERR(c, "mount", "netinit.mount=%s: give the file system type "
+			     "(<source>:<mountpoint>:<type>[:<options>])", spec);
+			return -EINVAL;
+		}
+	}
+	if (strcmp(m->type, "nfs") && strcmp(m->type, "nfs4"))
+		return 0;
+	/* one NFS spelling for all: the options join the location as in nfsroot= */
+	nfs.version = !strcmp(m->type, "nfs4") ? 4 : 0;
+	if (snprintf(loc, sizeof(loc), "%s%s%s", m->source, m->options[0] ? "," : "",
+		     m->options) >= (int)sizeof(loc))
+		why = "too long";
+	else
+		why = nfs_location_parse(loc, &nfs);
+	if (why || !nfs.server[0]) {
+		PERR(c, "mount", "netinit.mount=%s: the NFS source must be <server>:/<path>%s%s", spec,
+		     why ? ": " : "", why ? why : "");
+		return -EINVAL;
+	}
+	nfs_from_spec(&nfs, &m->nfs);
+	return 0;
+}
+
+/* "ro" among the comma-separated options. */
+static bool options_ro(const char *opts)
+{
+	for (const char *p = opts; *p; p += strcspn(p, ","), p += *p == ',')
+		if (!strncmp(p, "ro", 2) && (p[2] == ',' || !p[2]))
+			return true;
+	return false;
+}
+
+static int plan_mount_one(const char *spec, struct plan_mount *m, struct pctx *c)
+{
+	const char *t = mount_target_field(spec), *end;
+	size_t tl;
+
+	if (!t || t == spec + 1) {
+		PERR(c, "mount", "netinit.mount=%s: expected <source>:<mountpoint>[:<type>"
+		     "[:<options>]] (e.g. 10.0.0.1:/usr:/usr:nfs:ro or tmpfs:/tmp:tmpfs:size=512m)", spec);
+		return -EINVAL;
+	}
+	end = strchr(t, ':');
+	tl = end ? (size_t)(end - t) : strlen(t);
+	if ((size_t)(t - 1 - spec) >= sizeof(m->source) || tl >= sizeof(m->target) ||
+	    strstr(t, "/../") || (tl >= 3 && !strncmp(t + tl - 3, "/..", 3)) || tl < 2) {
+		PERR(c, "mount", "netinit.mount=%s: the mount point must be an absolute path below / "
+		     "without \"..\"", spec);
+		return -EINVAL;
+	}
+	memcpy(m->source, spec, (size_t)(t - 1 - spec));
+	memcpy(m->target, t, tl);
+	if (end) {
+		const char *o = strchr(end + 1, ':');
+		size_t yl = o ? (size_t)(o - end - 1) : strlen(end + 1);
+
+		if (yl >= sizeof(m->type) || (o && !strscpy_ok(m->options, o + 1, sizeof(m->options)))) {
+			PERR(c, "mount", "netinit.mount=%s: type or options too long", spec);
+			return -EINVAL;
+		}
+		memcpy(m->type, end + 1, yl);
+	}
+	m->ro = options_ro(m->options);
+	return mount_type(m, spec, c);
+}
+
+static void plan_mounts(const struct cmdline *cl, struct boot_plan *p, struct pctx *c)
+{
+	for (size_t i = 0; i < cl->nmount; i++) {
+		struct plan_mount *m = &p->mount[p->nmount];
+
+		if (plan_mount_one(cl->mount[i], m, c) < 0)
+			continue;
+		/* retried like the root (rd.timeout=, rd.retry=) */
+		m->wait_s = cl->timeout >= 0 ? cl->timeout : NFS_WAIT_DEFAULT;
+		m->nfs.wait_s = m->wait_s;
+		m->nfs.retry_s = cl->retry > 0 ? cl->retry : 0;
+		p->nmount++;
+	}
+}
+
 /* ---- image URLs ---- */
 
 /* The lease's image: a URL root-path, else next-server (or option 66) + boot file. */
@@ -333,6 +443,7 @@ int plan_build(const struct cmdline *cl, const struct net_lease *lease, struct b
 	plan_verify(cl, &p->verify);
 	plan_writable(cl, &p->writable, &c);
 	plan_root(cl, lease, p, &c);
+	plan_mounts(cl, p, &c);
 	return c.errors;
 }
 
@@ -409,6 +520,10 @@ void plan_print(const struct boot_plan *p, FILE *out)
 		p->writable.persistent_asked ? " (persistent asked: not built yet)" : "");
 	if (p->writable.hostfiles[0])
 		fprintf(out, "writable.hostfiles=%s (not built yet: ignored)\n", p->writable.hostfiles);
+	for (size_t i = 0; i < p->nmount; i++)
+		fprintf(out, "mount=%s on %s type %s options %s\n", p->mount[i].source,
+			p->mount[i].target, p->mount[i].type,
+			p->mount[i].options[0] ? p->mount[i].options : "(defaults)");
 	fprintf(out, "init=%s\n", p->init);
 	if (p->init_args[0])
 		fprintf(out, "init.args=%s\n", p->init_args);

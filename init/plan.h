@@ -95,6 +95,18 @@ struct plan_node {
 	char hostname[64];       /* the first ip= field 5, or "" */
 };
 
+/* netinit.mount=<source>:<mountpoint>[:<type>[:<options>]]: mounted under the
+ * new root after it, before switch_root (mount/extra.c). */
+struct plan_mount {
+	char source[512];        /* as written: server:/usr, tmpfs, /dev/vdb, LABEL=x */
+	char target[256];        /* absolute, inside the new root */
+	char type[32];           /* nfs (also nfs4), tmpfs, ext4, ...; defaulted from the source */
+	char options[512];       /* comma separated, "" = defaults */
+	bool ro;                 /* "ro" among the options */
+	int wait_s;              /* retry this long (rd.timeout=), like the root */
+	struct plan_nfs nfs;     /* type nfs: the source as an NFS location */
+};
+
 struct boot_plan {
 	enum plan_root root;
 	struct plan_node node;
@@ -105,6 +117,8 @@ struct boot_plan {
 	struct plan_image image;
 	struct plan_verify verify;
 	struct plan_writable writable;
+	struct plan_mount mount[CMDLINE_MAX_MOUNT]; /* netinit.mount=, in order */
+	size_t nmount;
 	char init[256];          /* the real init (init=) */
 	/* The words after "--", which the kernel passes to the real init (with
 	 * its own bare unknown words; init/main.c hands on the kernel's argv). */

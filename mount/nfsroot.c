@@ -178,13 +178,31 @@ size_t nfsroot_modules(const struct plan_nfs *n, bool volatile_layer, const char
 	return nmods;
 }
 
+int nfs_mount_at(const struct plan_nfs *n, bool ro, const struct net_lease *lease,
+		 const char *target)
+{
+	struct nfs_target t = { .n = n, .ro = ro, .target = target };
+	int r = net_resolve(lease, n->server, &t.addr);
+
+	if (r < 0) {
+		nl_err(NFS_STAGE, "cannot resolve NFS server %s: %s", n->server, strerror(-r));
+		return r;
+	}
+	if (lease)
+		t.client = lease->addr;
+	nl_info(NFS_STAGE, "mounting %s:%s (NFSv%s, %s) from %s on %s", n->server, n->path,
+		nfs_version_name(n), ro ? "ro" : "rw", inet_ntoa(t.addr), target);
+	return nfs_mount_retry(&t);
+}
+
 int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool ro,
 		  const struct net_lease *lease, const struct mount_modules *mm, const char *newroot)
 {
 	bool volatile_layer = wr->mode == PLAN_RW_VOLATILE;
 	/* With the overlay the NFS lower layer is read-only; without it ro/rw decides. */
-	struct nfs_target t = { .n = n, .ro = volatile_layer || ro, .target = newroot };
+	bool lower_ro = volatile_layer || ro;
 	char lower[] = "/run/netinit/nfsroot";
+	const char *target = newroot;
 	const char *mods[4];
 	int r;
 
@@ -194,22 +212,12 @@ int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool
 	}
 	if (n->from_lease)
 		nl_info(NFS_STAGE, "root from DHCP root-path: %s", lease ? lease->root_path : "");
-	r = net_resolve(lease, n->server, &t.addr);
-	if (r < 0) {
-		nl_err(NFS_STAGE, "cannot resolve NFS server %s: %s", n->server, strerror(-r));
-		return r;
-	}
-	if (lease)
-		t.client = lease->addr;
 	mount_load_modules(mm, mods, nfsroot_modules(n, volatile_layer, mods));
 	if (volatile_layer) {
 		mkdir_p(lower, 0755);
-		t.target = lower;
+		target = lower;
 	}
-	nl_info(NFS_STAGE, "mounting %s:%s (NFSv%s, %s) from %s", n->server, n->path,
-		nfs_version_name(n), t.ro ? "ro" : "rw",
-		inet_ntoa(t.addr));
-	r = nfs_mount_retry(&t);
+	r = nfs_mount_at(n, lower_ro, lease, target);
 	if (r < 0 || !volatile_layer)
 		return r;
 	r = overlay_mount_volatile(lower, "/run/netinit/rw", NULL, newroot);
