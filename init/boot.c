@@ -131,7 +131,8 @@ static int image_root(struct boot_state *bs, const char *newroot)
 	r = fetch_root(&bs->plan, lease, FETCH_RUN_DIR, FETCH_KEY_DIR, &bs->staged);
 	if (r < 0)
 		return r;
-	return staged_root_commit(&bs->staged, bs->plan.writable.mode == PLAN_RW_VOLATILE, newroot);
+	return staged_root_commit(&bs->staged, bs->plan.writable.mode == PLAN_RW_VOLATILE ?
+				  STAGED_VOLATILE : bs->plan.ro ? STAGED_RO : STAGED_RW, newroot);
 }
 
 int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
