@@ -214,6 +214,55 @@ static int run_root(struct fetch_job *j, char **mirrors, size_t nm, const char *
 	return r;
 }
 
+/* URL -> OUT (and --unpack DIR): the job is set up; partial results never
+ * appear under the final names.  The exit status of fetch_main(). */
+static int run_download(struct fetch_job *j, struct main_target *t, const char *url,
+			const char *out)
+{
+	char outpart[4200] = "", dir[4200];
+	int r;
+
+	if (strcmp(out, "-") != 0) {
+		snprintf(outpart, sizeof(outpart), "%s.part", out);
+		j->raw_fd = open(outpart, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (j->raw_fd < 0) {
+			nl_err("fetch", "%s: %s", outpart, strerror(errno));
+			return 1;
+		}
+	}
+	if (t->unpack)
+		snprintf(t->partial, sizeof(t->partial), "%s.partial-%d", t->unpack, (int)getpid());
+	j->target = (struct stream_target){ t, mt_open, mt_discard };
+	/* Room at the destination (tmpfs: MemAvailable): the directory that
+	 * will hold DIR or OUT. */
+	snprintf(dir, sizeof(dir), "%s", t->unpack ? t->unpack : outpart[0] ? outpart : "./x");
+	j->space = fetch_space_at(dirname(dir));
+
+	r = fetch_job_run(j);
+	if (r == 0 && t->unpack)
+		r = mt_commit(t);
+	if (j->raw_fd >= 0) {
+		if (close(j->raw_fd) < 0 && r == 0)
+			r = -errno;
+		if (r == 0 && rename(outpart, out) < 0)
+			r = -errno;
+		if (r < 0)
+			unlink(outpart);
+	}
+	if (r < 0) {
+		mt_discard(t);
+		nl_err("fetch", "%s: failed (%s)", url, r == -EBADMSG ? "verification"
+		       : r == -EAGAIN ? "kept failing" : strerror(-r));
+		return 1;
+	}
+	if (j->verify || j->has_pin) {
+		char hex[SHA256_HEX_LEN + 1];
+		sha256_to_hex(j->sha, hex);
+		printf("%s  %s\n", hex, out);
+	}
+	return 0;
+}
+
 int fetch_main(int argc, char **argv)
 {
 	static struct fetch_job j;
@@ -290,45 +339,5 @@ int fetch_main(int argc, char **argv)
 	if (fetch_job_verify_setup(&j, keydir, keys, nkeys, pin, voff) < 0)
 		return 1;
 
-	char outpart[4200] = "";
-	if (strcmp(out, "-") != 0) {
-		snprintf(outpart, sizeof(outpart), "%s.part", out);
-		j.raw_fd = open(outpart, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (j.raw_fd < 0) {
-			nl_err("fetch", "%s: %s", outpart, strerror(errno));
-			return 1;
-		}
-	}
-	if (t.unpack)
-		snprintf(t.partial, sizeof(t.partial), "%s.partial-%d", t.unpack, (int)getpid());
-	j.target = (struct stream_target){ &t, mt_open, mt_discard };
-	/* Room at the destination (tmpfs: MemAvailable): the directory that
-	 * will hold DIR or OUT. */
-	char dir[4200];
-	snprintf(dir, sizeof(dir), "%s", t.unpack ? t.unpack : outpart[0] ? outpart : "./x");
-	j.space = fetch_space_at(dirname(dir));
-
-	r = fetch_job_run(&j);
-	if (r == 0 && t.unpack)
-		r = mt_commit(&t);
-	if (j.raw_fd >= 0) {
-		if (close(j.raw_fd) < 0 && r == 0)
-			r = -errno;
-		if (r == 0 && rename(outpart, out) < 0)
-			r = -errno;
-		if (r < 0)
-			unlink(outpart);
-	}
-	if (r < 0) {
-		mt_discard(&t);
-		nl_err("fetch", "%s: failed (%s)", url, r == -EBADMSG ? "verification"
-		       : r == -EAGAIN ? "kept failing" : strerror(-r));
-		return 1;
-	}
-	if (j.verify || j.has_pin) {
-		char hex[SHA256_HEX_LEN + 1];
-		sha256_to_hex(j.sha, hex);
-		printf("%s  %s\n", hex, out);
-	}
-	return 0;
+	return run_download(&j, &t, url, out);
 }

@@ -90,13 +90,61 @@ static void h_writable(struct pstate *ps, const char *key, const char *val)
 	copy_str(ps->cl->writable, sizeof(ps->cl->writable), val);
 }
 
+/* Is the name s[0..n) among the comma-separated names in list[0..len)? */
+static bool list_has(const char *list, size_t len, const char *s, size_t n)
+{
+	const char *p = list, *end = list + len;
+	size_t m;
+
+	while (p < end) {
+		m = strcspn(p, ",");
+		if (m == n && !memcmp(p, s, n))
+			return true;
+		p += m + 1;
+	}
+	return false;
+}
+
+/* etc,var,tmp: simple names, each once, at most 127 bytes. */
+static bool dirs_valid(struct pstate *ps, const char *key, const char *val)
+{
+	const char *p = val;
+	size_t n;
+	char v[64];
+
+	if (strlen(val) >= 128) {
+		ERR(ps, key, "too long (max %d bytes)", 127);
+		return false;
+	}
+	for (;;) {
+		n = strcspn(p, ",");
+		if (!dirname_valid_n(p, n)) {
+			ERR(ps, key, "bad directory list \"%s\"; expected simple names such as "
+			    "etc,var,tmp (no '/', '.' or '..')", cmdline_show(v, val));
+			return false;
+		}
+		if (list_has(val, (size_t)(p - val), p, n)) {
+			ERR(ps, key, "\"%.*s\" is listed twice", (int)n, p);
+			return false;
+		}
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}
+
 /* The set of writable directories belongs to the per-host layer, which is
  * not built yet: the volatile layer makes the whole root writable, so a list
- * would change nothing.  Refused, never silently ignored. */
+ * changes nothing.  A malformed list is an error; a good one is said to be
+ * ignored, loudly: a warning, not an error, because netinit-export renders
+ * it for the per-host directories it seeds on the server (server/nodedir.c)
+ * and lints every line it renders. */
 static void h_writable_dirs(struct pstate *ps, const char *key, const char *val)
 {
-	ERR(ps, key, "not supported yet: the volatile layer (overlayfs over the whole root) makes "
-	    "every directory writable; choosing directories comes with the per-host layer");
+	if (dirs_valid(ps, key, val))
+		WARN(ps, key, "not supported by this init yet, ignored: the volatile layer "
+		     "(overlayfs over the whole root) makes every directory writable; choosing "
+		     "directories comes with the per-host layer");
 }
 
 static void h_hostfiles(struct pstate *ps, const char *key, const char *val)

@@ -22,6 +22,7 @@
 #include "cmdline.h"
 #include "log.h"
 #include "modules.h"
+#include "mount.h"
 #include "plan.h"
 #include "netinit_config.h"
 #include "rescue.h"
@@ -33,17 +34,6 @@
 static struct cmdline boot_cl;   /* large: keep them off the stack */
 static struct boot_state boot_bs;
 
-static int mount_api(const char *src, const char *dir, const char *type, unsigned long flags,
-		     const char *data)
-{
-	mkdir(dir, 0755);
-	if (mount(src, dir, type, flags, data) < 0 && errno != EBUSY) {
-		nl_err("early", "mounting %s on %s failed: %s", type, dir, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
 /* /proc /sys /dev /run, then the console and /dev/kmsg. */
 static void early_setup(void)
 {
@@ -54,8 +44,7 @@ static void early_setup(void)
 	mount_api("sysfs", "/sys", "sysfs", nosuid, NULL);
 	mount_api("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
 	mount_api("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
-	mkdir("/dev/pts", 0755);
-	mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620");
+	mount_api("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620");
 	/* Without /dev/console in the archive the kernel gave us no stdio. */
 	if (fcntl(STDERR_FILENO, F_GETFD) < 0) {
 		int fd = open("/dev/console", O_RDWR | O_NOCTTY);

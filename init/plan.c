@@ -342,18 +342,17 @@ static int plan_image(const struct cmdline *cl, const struct net_lease *lease,
 		strscpy_ok(im->url[im->nurl++], cl->mirror[i], CMDLINE_MAX_URL);
 	if (!im->nurl && cl->root.type == ROOT_URL)
 		strscpy_ok(im->url[im->nurl++], cl->root.url, CMDLINE_MAX_URL);
-	im->from_lease = CMDLINE_MAX_LIST;
+	im->from_lease = im->nurl; /* none */
 	/* root=dhcp: the lease's image comes last (before the lease: pending) */
 	if (cl->root.type == ROOT_DHCP && lease && im->nurl < CMDLINE_MAX_LIST) {
 		if (lease_image_url(lease, im->url[im->nurl], CMDLINE_MAX_URL, c) < 0) {
+			im->url[im->nurl][0] = '\0';
 			PERR(c, "fetch", "root=dhcp: the DHCP lease has neither a URL root-path "
 			     "(option 17) nor next-server + boot file");
 			return -ENOENT;
 		}
 		im->from_lease = im->nurl++;
 	}
-	if (im->from_lease == CMDLINE_MAX_LIST)
-		im->from_lease = im->nurl;
 	return 0;
 }
 
@@ -462,8 +461,9 @@ const char *nfs_version_name(const struct plan_nfs *n)
 
 static void print_nfs(const struct plan_nfs *n, FILE *out)
 {
-	fprintf(out, "nfs.server=%s\nnfs.path=%s\nnfs.version=%s\nnfs.options=%s\n",
+	fprintf(out, "nfs.server=%s\nnfs.path=%s%s\nnfs.version=%s\nnfs.options=%s\n",
 		n->server[0] ? n->server : "(from DHCP)", n->path[0] ? n->path : "(from DHCP)",
+		strstr(n->path, "%s") ? " (%s: the client's address, once known)" : "",
 		nfs_version_name(n), n->options);
 	fprintf(out, "nfs.wait=%d s\n", n->wait_s);
 	if (n->from_lease)

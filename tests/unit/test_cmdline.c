@@ -592,9 +592,9 @@ static const struct row rows[] = {
 	{ "verify_on", "netinit.verify=off netinit.verify=on", "", "", { "verify_off=0" } },
 	{ "verify_bad", "netinit.verify=off netinit.verify=no", "netinit.verify", "",
 	  { "verify_off=1" } },
-	/* netinit.writable.dirs= comes with the per-host layer: refused until then */
+	/* netinit.writable.dirs= comes with the per-host layer: warned as ignored until then */
 	{ "writable", "netinit.writable=persistent netinit.writable.dirs=etc,var,srv,home",
-	  "netinit.writable.dirs", "", { "writable=persistent" } },
+	  "", "netinit.writable.dirs", { "writable=persistent" } },
 	{ "writable_none", "netinit.writable=none", "", "", { "writable=none" } },
 	{ "writable_bad", "netinit.writable=tmpfs netinit.writable.dirs=etc,../x "
 	  "netinit.writable.dirs=etc,,var netinit.writable.dirs=/etc netinit.writable.dirs=.. "

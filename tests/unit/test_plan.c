@@ -60,7 +60,8 @@ static const struct row rows[] = {
 
 	/* NFS from the command line */
 	{ "nfs_kernel", "root=/dev/nfs nfsroot=10.0.2.2:/srv/%s,vers=3,tcp ip=dhcp", { 0 }, "",
-	  { "root=nfs", "nfs.server=10.0.2.2", "nfs.path=/srv/%s", "nfs.version=3",
+	  { "root=nfs", "nfs.server=10.0.2.2", "nfs.path=/srv/%s (%s: the client's address, once known)",
+	    "nfs.version=3",
 	    "nfs.options=vers=3,tcp", "network=up before the root" } },
 	{ "nfs_kernel_lease_substitutes", "root=/dev/nfs nfsroot=10.0.2.2:/srv/%s ip=dhcp",
 	  LEASE(.siaddr = "10.0.2.9"), "", { "nfs.server=10.0.2.2", "nfs.path=/srv/10.0.2.15",
