@@ -45,7 +45,7 @@ build default || exit 1
 {
 	echo "## NFS module loading: where the time goes"
 	echo
-	echo "QEMU TCG, kernel $KVER, median of $RUNS boots. unpack: kernel start to \`Run /init\`;"
+	echo "QEMU TCG, kernel $KVER, median of $RUNS boots. unpack: the kernel unpacking the archive (its own log lines);"
 	echo "v3/v4: netinit's \"loaded nfs nfsv3\" / \"nfs nfsv4\" line (libkmod: read, decompress, init_module)."
 	echo
 	echo "| modules in the initramfs | size | unpacked | unpack (s) | nfs+nfsv3 (s) | nfs+nfsv4 (s) |"
