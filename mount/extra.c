@@ -65,8 +65,8 @@ static int extra_one(const struct plan_mount *m, const struct net_lease *lease,
 	int r;
 
 	snprintf(target, sizeof(target), "%s%s", newroot, m->target);
-	if (mkdir_p(target, 0755) < 0 && errno != EEXIST) {
-		r = -errno;
+	r = mkdir_p(target, 0755);
+	if (r < 0) {
 		nl_err(EXTRA_STAGE, "netinit.mount: cannot create %s in the new root: %s "
 		       "(a read-only root needs the directory in its image)", m->target, strerror(-r));
 		return r;
