@@ -299,6 +299,8 @@ static void plan_mounts(const struct cmdline *cl, struct boot_plan *p, struct pc
 		m->wait_s = cl->timeout >= 0 ? cl->timeout : NFS_WAIT_DEFAULT;
 		m->nfs.wait_s = m->wait_s;
 		m->nfs.retry_s = cl->retry > 0 ? cl->retry : 0;
+		if (!strncmp(m->type, "nfs", 3))
+			p->need_net = true; /* an NFS mount under a local root needs the network too */
 		p->nmount++;
 	}
 }

@@ -90,7 +90,9 @@ static const struct row rows[] = {
 	    "mount=tmpfs on /scratch type tmpfs options size=64m,mode=1777" } },
 	{ "mount_defaults", "root=/dev/vda netinit.mount=srv:/home:/home netinit.mount=tmpfs:/tmp",
 	  { 0 }, "", { "mount=srv:/home on /home type nfs options (defaults)",
-	  "mount=tmpfs on /tmp type tmpfs options (defaults)" } },
+	  "mount=tmpfs on /tmp type tmpfs options (defaults)", "network=up before the root" } },
+	{ "mount_tmpfs_no_net", "root=/dev/vda netinit.mount=tmpfs:/tmp", { 0 }, "",
+	  { "network=not needed" } },
 	{ "mount_device_needs_type", "root=/dev/vda netinit.mount=/dev/vdb:/data", { 0 }, "mount",
 	  { "root=local" }, { "mount=" } },
 	{ "mount_bad", "root=/dev/vda netinit.mount=tmpfs netinit.mount=tmpfs:/a/../b:tmpfs "
