@@ -26,8 +26,8 @@ sed -i 's|^m "pid=\$\$"$|m "pid=$$"; m "uptime=$(cut -d" " -f1 /proc/uptime)"|' 
 mkdir -p "$tmp/tree/usr/lib" && cp -a /usr/lib/python3 "$tmp/tree/usr/lib/" 2>/dev/null
 mb=$(( $(du -sm "$tmp/tree" | cut -f1) * 13 / 10 + 8 ))
 mkdir -p "$tmp/www"
-mke2fs -q -F -t ext3 -d "$tmp/tree" "$tmp/root.ext3" "${mb}M" && gzip -c "$tmp/root.ext3" > "$tmp/www/rootfs.gz"
-mke2fs -q -F -t ext4 -d "$tmp/tree" "$tmp/root.ext4" "${mb}M" && zstd -q -c "$tmp/root.ext4" > "$tmp/www/rootfs.ext4.zst"
+mke2fs -q -F -t ext3 -d "$tmp/tree" "$tmp/root.ext3" "${mb}M" >/dev/null && gzip -c "$tmp/root.ext3" > "$tmp/www/rootfs.gz"
+mke2fs -q -F -t ext4 -d "$tmp/tree" "$tmp/root.ext4" "${mb}M" >/dev/null && zstd -q -c "$tmp/root.ext4" > "$tmp/www/rootfs.ext4.zst"
 mksquashfs "$tmp/tree" "$tmp/www/root.squashfs" -quiet -noappend >/dev/null
 rm -f "$tmp/root.ext3" "$tmp/root.ext4"
 
