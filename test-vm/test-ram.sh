@@ -87,7 +87,7 @@ base="ip=dhcp panic=1 rd.timeout=30"
 
 if want gz-ext3-http; then
 	n=ram-gz-ext3-http
-	case_vm $n 240 "root=$U/rootfs.gz netinit.mount=10.0.2.2:$tmp/usr:/usr:nfs:ro,vers=3 netinit.mount=tmpfs:/scratch:tmpfs:size=16m,mode=1777 $base"
+	case_vm $n 240 "root=$U/rootfs.gz netinit.mount=10.0.2.2:$tmp/usr:/usr:nfs:ro,vers=3 netinit.mount=tmpfs:/scratch:tmpfs:size=16m,mode=0750 $base"
 	vm_expect $n 'netinit fetch: .*rootfs.gz: [0-9]+ bytes in .*gzip ext4 image: 25165824 bytes decompressed into RAM' "a gzip'd ext3 image is decompressed into RAM while downloading"
 	vm_expect $n 'netinit mount: .*\(ext4\) on /dev/loop[0-9]+ mounted read-only' "and loop-mounted"
 	vm_expect $n 'NETINIT-TEST rootmark=ram-image' "the root is the image"
@@ -95,7 +95,7 @@ if want gz-ext3-http; then
 	vm_expect $n 'netinit nfs: mounted 10.0.2.2:.*/usr with NFSv3 on /newroot/usr' "netinit.mount= mounts /usr from NFS (NFSv3 as asked)"
 	vm_expect $n 'NETINIT-TEST mountinfo .* /usr ro[, ].* - nfs 10.0.2.2:[^ ]*/usr ro,.*vers=3' "the booted system sees /usr read-only over NFS in /proc/self/mountinfo"
 	vm_expect $n 'NETINIT-TEST usrmark=usr-from-nfs' "and reads the master's /usr"
-	vm_expect $n 'NETINIT-TEST mountinfo .* /scratch rw,.* - tmpfs tmpfs rw,.*size=16384k,mode=1777' "a tmpfs with the size asked"
+	vm_expect $n 'NETINIT-TEST mountinfo .* /scratch rw,.* - tmpfs tmpfs rw,.*size=16384k,.*mode=750' "a tmpfs with the size asked"
 fi
 if want zst-ext4-tftp-rw; then
 	n=ram-zst-ext4-tftp-rw
