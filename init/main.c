@@ -131,6 +131,7 @@ static void boot(int argc, char **argv)
 	if (CFG_MODULES) {
 		modules_static_nodes();
 		modules_coldplug(cl);
+		boot_preload_modules(cl, bs);
 	}
 
 	if (bs->plan.need_net) {
@@ -147,6 +148,8 @@ static void boot(int argc, char **argv)
 	boot_break(cl, STAGE_MOUNT);
 	while ((r = boot_mount_root(cl, bs, NEWROOT)) < 0)
 		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", strerror(-r));
+	while ((r = boot_extra_mounts(cl, bs, NEWROOT)) < 0)
+		boot_fail(cl, STAGE_MOUNT, "an extra mount (netinit.mount=) failed: %s", strerror(-r));
 	boot_break(cl, STAGE_POST_MOUNT);
 	boot_hooks(cl, STAGE_POST_MOUNT, bs);
 

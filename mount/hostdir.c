@@ -19,6 +19,7 @@
 #include "codec.h"
 #include "log.h"
 #include "mount.h"
+#include "netinit_config.h"
 #include "nfsroot.h"
 #include "overlay.h"
 #include "plan.h"
@@ -242,8 +243,15 @@ static int hd_mount_node(const struct plan_hostdir *h, const char *key,
 	n.version = h->version;
 	n.wait_s = h->wait_s;
 	n.retry_s = h->retry_s;
+	const char *mods[4];
+
+	if (!CFG_NFS) {
+		nl_err(HD_STAGE, "per-host directories need NFS (CONFIG_NFS=n)");
+		return -ENOTSUP;
+	}
 	mkdir_p(HOSTDIR_MNT, 0700);
-	return nfs_mount_export(&n, false, lease, mm, false, HOSTDIR_MNT);
+	mount_load_modules(mm, mods, nfsroot_modules(&n, false, mods));
+	return nfs_mount_at(&n, false, lease, HOSTDIR_MNT);
 }
 
 int hostdir_mount(const struct plan_hostdir *h, const struct hostdir_who *who,

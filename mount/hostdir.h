@@ -5,7 +5,7 @@
  *
  * The node's own export <server>:<dir>/<key> (netinit-export renders one
  * a node, read-write to that node's address only) is mounted with the
- * kernel's NFS client (the root's code path and retries, mount/nfsroot.c),
+ * kernel's NFS client (the root's code path and retries, nfs_mount_at() of mount/nfsroot.c),
  * read-write, in /run/netinit/hostdir.  Each of its directories (etc, var,
  * tmp) is opened with O_NOFOLLOW, so a symlink planted there never leads
  * out of it; the ownership record is checked (below); then each directory
