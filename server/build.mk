@@ -2,7 +2,7 @@
 # It links init's command line parser and logger and fetch's manifest code,
 # compiled again without -static into $(BUILD)/hostobj/, so `check` lints
 # each node's command line with the very parser init boots with.
-EXPORT_SRCS := server/main.c server/conf.c server/model.c server/output.c \
+EXPORT_SRCS := server/main.c server/conf.c server/model.c server/validate.c server/nodes.c server/lint.c server/output.c \
                server/render_dhcp.c server/render_pxe.c server/render_nfs.c \
                server/render_http.c server/manifests.c server/nodedir.c
 EXPORT_SHARED_SRCS := init/cmdline.c init/log.c init/util.c fetch/manifest.c

@@ -8,6 +8,9 @@
 #define EXPORT_NO_MAIN 1
 #include "../../server/conf.c"
 #include "../../server/model.c"
+#include "../../server/validate.c"
+#include "../../server/nodes.c"
+#include "../../server/lint.c"
 #include "../../server/output.c"
 #include "../../server/render_dhcp.c"
 #include "../../server/render_pxe.c"
