@@ -12,6 +12,9 @@
 #define EXPORT_GROUP_MAX 2000 /* keep one input fast */
 #include "../server/conf.c"
 #include "../server/model.c"
+#include "../server/validate.c"
+#include "../server/nodes.c"
+#include "../server/lint.c"
 #include "../server/output.c"
 #include "../server/render_dhcp.c"
 #include "../server/render_pxe.c"
