@@ -123,6 +123,7 @@ void model_nodes_finish(struct model *m)
 			snprintf(d->name, sizeof(d->name), "(pxe-default-image)");
 			d->loc = m->site.loc;
 			d->image = model_image(m, m->site.pxe_default_image);
+			d->net = &m->site.opts;
 			model_settings_inherit(&d->set, &d->image->set);
 			model_settings_inherit(&d->set, &m->site.set);
 			d->cmdline = build_cmdline(m, d);

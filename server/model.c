@@ -83,35 +83,39 @@ void model_err(struct model *m, const struct loc *l, const char *fmt, ...)
 		nl_err(EXPORT_STAGE, "%s", msg);
 }
 /* ---- key tables ---- */
+#define NETOPT_KEYS "gateway", "dns", "domain", "search", "ntp", "log-server", "mtu"
 static const char *const site_keys[] = {
 	"server", "network", "tftp-root", "images-dir", "nodes-dir", "http-url", "boot-url",
 	"kernel", "initrd", "bootfile", "writable", "writable-dirs", "cmdline",
 	"pxe-default-image", "outputs", "public-key", "secret-key", "node-export-id-base",
-	"dnsmasq-tftp", NULL
+	"dnsmasq-tftp", "kernel-source", "initrd-source", "gateway", "dns", "domain", "search", "ntp",
+	"log-server", "mtu", "lease-time", "dynamic-range", "kea", "pxelinux-source", "ldlinux-source", NULL
 };
 static const char *const output_keys[] = {
 	"dhcpd", "dnsmasq", "kea", "pxelinux", "ipxe", "exports", "ganesha", "nginx", NULL
 };
 static const char *const image_keys[] = {
 	"root", "path", "file", "url", "version", "seed", "kernel", "initrd", "bootfile",
-	"writable", "cmdline", "export-id", NULL
+	"writable", "cmdline", "export-id", "kernel-source", "initrd-source", NULL
 };
 static const char *const node_keys[] = {
-	"mac", "ip", "image", "kernel", "initrd", "bootfile", "writable", "cmdline", NULL
+	"mac", "ip", "image", "kernel", "initrd", "bootfile", "writable", "cmdline", "kernel-source",
+	"initrd-source", NETOPT_KEYS, NULL
 };
 static const char *const group_keys[] = {
 	"name", "start", "count", "ip", "mac", "mac-start", "image", "kernel", "initrd",
-	"bootfile", "writable", "cmdline", NULL
+	"bootfile", "writable", "cmdline", "kernel-source", "initrd-source", NETOPT_KEYS, NULL
 };
 static const char *const override_keys[] = {
-	"image", "kernel", "initrd", "bootfile", "writable", "cmdline", NULL
+	"image", "kernel", "initrd", "bootfile", "writable", "cmdline", "kernel-source", "initrd-source",
+	NETOPT_KEYS, NULL
 };
 
 const char *const out_kind_names[OUT__COUNT] = {
 	[OUT_DHCPD] = "dhcpd", [OUT_DNSMASQ] = "dnsmasq", [OUT_KEA] = "kea",
 	[OUT_PXELINUX] = "pxelinux", [OUT_IPXE] = "ipxe", [OUT_EXPORTS] = "exports",
 	[OUT_GANESHA] = "ganesha", [OUT_NGINX] = "nginx", [OUT_NODEDIRS] = "nodedirs",
-	[OUT_MANIFESTS] = "manifests",
+	[OUT_MANIFESTS] = "manifests", [OUT_TFTP] = "tftp",
 };
 
 int out_kind_parse(const char *name)
@@ -209,6 +213,12 @@ void model_settings_read(struct model *m, const struct conf *c, const char *type
 		else
 			*dst[i] = v;
 	}
+	v = one ? conf_get(one, "kernel-source", &l) : model_get(c, type, name, "kernel-source", &l);
+	if (v)
+		set->kernel_src = model_file_path(m, "kernel-source", v, &l);
+	v = one ? conf_get(one, "initrd-source", &l) : model_get(c, type, name, "initrd-source", &l);
+	if (v)
+		set->initrd_src = model_file_path(m, "initrd-source", v, &l);
 	v = one ? conf_get(one, "writable", &l) : model_get(c, type, name, "writable", &l);
 	if (v && ex_parse_writable(v, &set->writable) < 0)
 		model_err(m, &l, "writable: \"%.80s\" is not one of volatile, persistent, none", v);
@@ -222,6 +232,10 @@ void model_settings_inherit(struct settings *dst, const struct settings *src)
 		dst->initrd = src->initrd;
 	if (!dst->bootfile)
 		dst->bootfile = src->bootfile;
+	if (!dst->kernel_src)
+		dst->kernel_src = src->kernel_src;
+	if (!dst->initrd_src)
+		dst->initrd_src = src->initrd_src;
 	if (dst->writable == WR_UNSET)
 		dst->writable = src->writable;
 }
@@ -234,6 +248,10 @@ void model_settings_override(struct settings *dst, const struct settings *src)
 		dst->initrd = src->initrd;
 	if (src->bootfile)
 		dst->bootfile = src->bootfile;
+	if (src->kernel_src)
+		dst->kernel_src = src->kernel_src;
+	if (src->initrd_src)
+		dst->initrd_src = src->initrd_src;
 	if (src->writable != WR_UNSET)
 		dst->writable = src->writable;
 }
@@ -265,22 +283,31 @@ const char *model_dir(struct model *m, const char *v, const struct loc *l, const
 	return v;
 }
 
-/* Key files: absolute, or relative to the directory of the file naming them. */
-static const char *key_path(struct model *m, const struct conf *c, const char *key, const char *def)
+/* Files named in the drop-ins (keys, kernel and initrd sources): absolute, or
+ * relative to the directory of the file naming them. */
+const char *model_file_path(struct model *m, const char *key, const char *v, const struct loc *l)
 {
-	struct loc l;
-	const char *v = model_get(c, "site", NULL, key, &l), *slash;
+	const char *slash;
 
-	if (!v)
-		return def;
 	if (!ex_path_ok(v)) {
-		model_err(m, &l, "%s: \"%.80s\" is not a path (letters, digits, ._+-/@~; no \"..\")", key, v);
-		return def;
+		model_err(m, l, "%s: \"%.80s\" is not a path (letters, digits, ._+-/@~; no \"..\")", key, v);
+		return NULL;
 	}
 	if (v[0] == '/')
 		return v;
-	slash = strrchr(l.file, '/');
-	return slash ? model_printf(m, "%.*s/%s", (int)(slash - l.file), l.file, v) : v;
+	slash = strrchr(l->file, '/');
+	return slash ? model_printf(m, "%.*s/%s", (int)(slash - l->file), l->file, v) : v;
+}
+
+static const char *key_path(struct model *m, const struct conf *c, const char *key, const char *def)
+{
+	struct loc l;
+	const char *v = model_get(c, "site", NULL, key, &l), *p;
+
+	if (!v)
+		return def;
+	p = model_file_path(m, key, v, &l);
+	return p ? p : def;
 }
 
 /* ---- site ---- */
@@ -362,6 +389,7 @@ static void site_build(struct model *m, const struct conf *c)
 	}
 	if ((v = model_get(c, "site", NULL, "dnsmasq-tftp", &l)) && !ex_parse_bool(v, &s->dnsmasq_tftp))
 		model_err(m, &l, "dnsmasq-tftp: \"%.80s\" is not yes or no", v);
+	model_site_network(m, c);
 
 	model_settings_read(m, c, "site", NULL, NULL, &s->set);
 	if (!s->set.kernel)
@@ -385,19 +413,20 @@ static void site_build(struct model *m, const struct conf *c)
 			else if ((k = out_kind_parse(w)) >= 0)
 				s->outputs |= 1u << k;
 			else
-				model_err(m, &l, "outputs: unknown output \"%.40s\" (dhcpd dnsmasq kea pxelinux ipxe exports ganesha nginx nodedirs manifests all)", w);
+				model_err(m, &l, "outputs: unknown output \"%.40s\" (dhcpd dnsmasq kea pxelinux ipxe exports ganesha nginx nodedirs manifests tftp all)", w);
 		}
 	}
-	static const char *const defpath[OUT__COUNT] = {
+	const char *const defpath[OUT__COUNT] = {
 		[OUT_DHCPD] = "/etc/dhcp/netinit-hosts.conf",
 		[OUT_DNSMASQ] = "/etc/dnsmasq.d/netinit.conf",
-		[OUT_KEA] = "/etc/kea/netinit-reservations.json",
+		[OUT_KEA] = s->kea == KEA_FULL ? "/etc/kea/kea-dhcp4.conf"
+			  : s->kea == KEA_SUBNET ? "/etc/kea/netinit-subnet4.json" : "/etc/kea/netinit-reservations.json",
 		[OUT_EXPORTS] = "/etc/exports.d/netinit.exports",
 		[OUT_GANESHA] = "/etc/ganesha/netinit-exports.conf",
 		[OUT_NGINX] = "/etc/nginx/snippets/netinit-images.conf",
 	};
 	for (k = 0; k < OUT__COUNT; k++) {
-		if (k == OUT_NODEDIRS || k == OUT_MANIFESTS)
+		if (k == OUT_NODEDIRS || k == OUT_MANIFESTS || k == OUT_TFTP)
 			continue;
 		v = k < (int)(sizeof(output_keys) / sizeof(*output_keys)) - 1
 			    ? model_get(c, "output", NULL, out_kind_names[k], &l) : NULL;
@@ -531,6 +560,7 @@ int model_build(struct model *m, const struct conf *c)
 	}
 	model_check_duplicates(m);
 	model_apply_overrides(m, c);
+	model_network_check(m);
 	if (m->errors == 0)
 		model_nodes_finish(m);
 	return m->errors ? -EINVAL : 0;

@@ -30,6 +30,17 @@ const char *model_cmdline(struct model *m, const struct conf_section *one, const
 const char *model_dir(struct model *m, const char *v, const struct loc *l, const char *key,
 		      const char *def);
 
+/* An absolute path, or one relative to the directory of the file naming it. */
+const char *model_file_path(struct model *m, const char *key, const char *v, const struct loc *l);
+
+/* netopts.c: the [site] network keys, and a group's/node's own ones. */
+void model_site_network(struct model *m, const struct conf *c);
+/* Read the network keys of section s over base; NULL when s sets none. */
+const struct netopts *model_netopts(struct model *m, const struct conf_section *s,
+				    const struct netopts *base);
+/* The network checks over every node (gateway, dynamic-range vs. nodes). */
+void model_network_check(struct model *m);
+
 /* validate.c */
 bool ex_in_set(char ch, const char *extra);
 bool ex_parse_ip(const char *s, struct in_addr *a);

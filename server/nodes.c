@@ -91,6 +91,9 @@ void model_node_from_section(struct model *m, const struct conf *c, const struct
 	}
 	n->image = model_node_image(m, s, n->name);
 	model_settings_read(m, c, "node", s->name, s, &n->set);
+	n->net = model_netopts(m, s, &m->site.opts);
+	if (!n->net)
+		n->net = &m->site.opts;
 	n->extra = model_cmdline(m, s, c, "node", s->name);
 }
 
@@ -186,6 +189,7 @@ void model_group_expand(struct model *m, const struct conf *c, const struct conf
 	struct settings set = { 0 };
 	struct image *im;
 	const char *extra;
+	const struct netopts *net;
 
 	if (!ex_word_ok(s->name))
 		model_err(m, &s->loc, "group name \"%.80s\" must be 1-63 of letters, digits, ._+~-", s->name);
@@ -251,6 +255,8 @@ void model_group_expand(struct model *m, const struct conf *c, const struct conf
 	im = model_node_image(m, s, s->name);
 	model_settings_read(m, c, "group", s->name, s, &set);
 	extra = model_cmdline(m, s, c, "group", s->name);
+	if (!(net = model_netopts(m, s, &m->site.opts)))
+		net = &m->site.opts;
 
 	for (i = 0; i < count; i++) {
 		struct node *n = node_new(m);
@@ -290,6 +296,7 @@ void model_group_expand(struct model *m, const struct conf *c, const struct conf
 		n->image = im;
 		n->set = set;
 		n->extra = extra;
+		n->net = net;
 	}
 out:
 	free(ml.mac);
@@ -420,6 +427,7 @@ void model_apply_overrides(struct model *m, const struct conf *c)
 	for (i = 0; i < c->nsec; i++) {
 		const struct conf_section *s = &c->sec[i];
 		struct settings set = { 0 };
+		const struct netopts *no;
 		struct node *n;
 		const char *v;
 		struct loc l;
@@ -433,6 +441,8 @@ void model_apply_overrides(struct model *m, const struct conf *c)
 		}
 		model_settings_read(m, c, "override", s->name, s, &set);
 		model_settings_override(&n->set, &set);
+		if ((no = model_netopts(m, s, n->net)))
+			n->net = no;
 		if ((v = conf_get(s, "image", &l))) {
 			struct image *im = model_image(m, v);
 
