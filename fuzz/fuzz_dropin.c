@@ -15,11 +15,13 @@
 #include "../server/validate.c"
 #include "../server/nodes.c"
 #include "../server/lint.c"
+#include "../server/netopts.c"
 #include "../server/output.c"
 #include "../server/render_dhcp.c"
 #include "../server/render_pxe.c"
 #include "../server/render_nfs.c"
 #include "../server/render_http.c"
+#include "../server/render_tftp.c"
 
 #include <assert.h>
 
