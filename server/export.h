@@ -211,6 +211,7 @@ struct outset {
 	const struct model *m;     /* for the checkers' wrapper configs */
 	unsigned kinds;            /* bit per enum out_kind rendered into this set */
 	unsigned changed, unchanged, created_dirs;
+	unsigned failed;           /* outputs out_commit() could not write */
 };
 
 struct output *out_new(struct outset *os, enum out_kind kind, const char *path,
@@ -231,7 +232,7 @@ int render_kind(const struct model *m, struct outset *os, enum out_kind k);
 
 /* What render needs besides the drop-ins (keys, kernel, images, pxelinux):
  * errors and warnings naming what to run; returns the number of errors. */
-int prereq_check(const struct model *m, unsigned kinds);
+int prereq_check(const struct model *m, unsigned kinds, const char *root);
 
 /* import --from FORMAT FILE [-o OUT]: existing host lists to a nodes.d drop-in. */
 int import_main(int argc, char **argv);

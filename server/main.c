@@ -92,6 +92,7 @@ static int select_kinds(const struct model *m, int argc, char **argv, unsigned *
 	return 0;
 }
 
+/* Every kind in memory; nothing is written before all of them rendered. */
 static int render_all(const struct model *m, struct outset *os, unsigned kinds)
 {
 	int k, r;
@@ -101,7 +102,7 @@ static int render_all(const struct model *m, struct outset *os, unsigned kinds)
 			continue;
 		r = render_kind(m, os, (enum out_kind)k);
 		if (r < 0) {
-			nl_err(EXPORT_STAGE, "rendering %s: %s", out_kind_names[k], strerror(-r));
+			nl_err(EXPORT_STAGE, "rendering %s: %s; nothing was written", out_kind_names[k], strerror(-r));
 			return r;
 		}
 	}
@@ -130,9 +131,13 @@ static int cmd_list(const struct model *m)
 static int cmd_check(const struct model *m, struct outset *os)
 {
 	size_t i;
-	int r, bad = 0;
+	int r, bad = prereq_check(m, m->site.outputs, os->root);
+	unsigned kinds = m->site.outputs & ~(1u << OUT_MANIFESTS);
 
-	r = render_all(m, os, m->site.outputs & ~(1u << OUT_MANIFESTS));
+	/* With inputs missing, the TFTP copies cannot be rendered; the rest can. */
+	if (bad)
+		kinds &= ~(1u << OUT_TFTP);
+	r = render_all(m, os, kinds);
 	if (r < 0)
 		return r;
 	for (i = 0; i < os->n && !os->no_server_check; i++) {
@@ -160,8 +165,10 @@ static int cmd_check(const struct model *m, struct outset *os)
 		else
 			nl_info(EXPORT_STAGE, "%s: accepted by the server's own check", o->path);
 	}
-	if (bad)
+	if (bad) {
+		nl_err(EXPORT_STAGE, "%d problem%s: render would not complete until they are fixed", bad, bad == 1 ? "" : "s");
 		return -EINVAL;
+	}
 	printf("ok: %zu nodes, %zu images, %d warnings\n", m->nnodes, m->nimages, m->warnings);
 	return 0;
 }
@@ -250,6 +257,11 @@ int export_main(int argc, char **argv)
 			ret = 2;
 			goto out;
 		}
+		if (!strcmp(cmd, "render") && (r = prereq_check(&m, kinds, os.root))) {
+			nl_err(EXPORT_STAGE, "%d input%s missing (see above); nothing was written", r, r == 1 ? " is" : "s are");
+			ret = 1;
+			goto out;
+		}
 		if (render_all(&m, &os, kinds) < 0) {
 			ret = !strcmp(cmd, "diff") ? 3 : 1;
 			goto out;
@@ -273,6 +285,9 @@ int export_main(int argc, char **argv)
 			nl_info(EXPORT_STAGE, "%s%u file%s changed, %u unchanged, %u node director%s created",
 				os.dry_run ? "dry run: " : "", os.changed, os.changed == 1 ? "" : "s", os.unchanged,
 				os.created_dirs, os.created_dirs == 1 ? "y" : "ies");
+			if (os.failed)
+				nl_err(EXPORT_STAGE, "%u file%s NOT written (named above); the others are in place",
+				       os.failed, os.failed == 1 ? "" : "s");
 			ret = r < 0;
 		}
 	}

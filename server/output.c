@@ -671,6 +671,7 @@ int out_commit(struct outset *os)
 
 		q = commit_one(os, &os->o[i], &changed);
 		if (q < 0) {
+			os->failed++;
 			r = r < 0 ? r : q;
 			continue;
 		}

@@ -18,6 +18,7 @@
 #include "../../server/render_nfs.c"
 #include "../../server/render_http.c"
 #include "../../server/render_tftp.c"
+#include "../../server/prereq.c"
 #include "../../server/nodedir.c"
 
 #include <setjmp.h>
