@@ -22,6 +22,7 @@
 #include "../server/render_nfs.c"
 #include "../server/render_http.c"
 #include "../server/render_tftp.c"
+#include "../server/prereq.c"
 
 #include <assert.h>
 
