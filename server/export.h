@@ -240,6 +240,8 @@ int import_main(int argc, char **argv);
 /* Read a whole file into b (render tftp's sources); 0 or -errno. */
 int out_load_file(struct buf *b, const char *path);
 bool out_file_exists(const char *path);
+/* Write b to path through a temp file in its directory and a rename. */
+int out_write_atomic(const char *path, const struct buf *b, unsigned mode);
 
 /* true once umask(0) is set: files are created with their exact mode. */
 extern bool out_exact_modes;

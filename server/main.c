@@ -3,7 +3,8 @@
  * netinit-export: command line.  See doc/man/netinit-export.8.
  *
  * Exit codes: 0 success (diff: nothing to change), 1 configuration or
- * write errors (diff: something would change), 2 usage, 3 diff with errors.
+ * write errors (diff: something would change), 2 usage, 3 diff with errors,
+ * 4 import wrote its drop-in but some lines were not taken.
  */
 #include "export.h"
 #include "log.h"
@@ -30,7 +31,9 @@ static void usage(FILE *f)
 		"  list                table of the nodes\n"
 		"  keygen              create the image signing key pair (site public-key, secret-key)\n"
 		"  sign [IMAGE...]     write the signed manifest of the images (all http images)\n"
-		"kinds: dhcpd dnsmasq kea pxelinux ipxe exports ganesha nginx nodedirs manifests\n"
+		"  import --from hosts|ethers|dhcpd|dnsmasq FILE [-o OUT] [--hosts HOSTS]\n"
+		"                      write a nodes.d drop-in of the hosts FILE lists\n"
+		"kinds: dhcpd dnsmasq kea pxelinux ipxe exports ganesha nginx nodedirs manifests tftp\n"
 		"options:\n"
 		"  -c, --config-dir DIR  read DIR instead of /etc/netinit /run/netinit /usr/lib/netinit\n"
 		"                        (repeat it: the first one has the highest priority)\n"
@@ -195,6 +198,23 @@ int export_main(int argc, char **argv)
 	unsigned kinds;
 	int opt, r, ret = 0;
 
+	/* import reads no configuration and has its own options (getopt would
+	 * take them for ours): hand it the words after "import". */
+	for (opt = 1; opt < argc; opt++) {
+		if (!strcmp(argv[opt], "-c") || !strcmp(argv[opt], "-r") || !strcmp(argv[opt], "--config-dir") ||
+		    !strcmp(argv[opt], "--root")) {
+			opt++;
+			continue;
+		}
+		if (argv[opt][0] != '-')
+			break;
+	}
+	if (opt < argc && !strcmp(argv[opt], "import")) {
+		for (r = 1; r < opt; r++)
+			if (!strcmp(argv[r], "-q") || !strcmp(argv[r], "--quiet"))
+				log_set_level(NL_WARN);
+		return import_main(argc - opt, argv + opt);
+	}
 	while ((opt = getopt_long(argc, argv, "c:r:nuvqhV", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':

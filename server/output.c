@@ -278,6 +278,18 @@ static int write_temp(const char *path, const struct buf *b, unsigned mode, bool
 	return r;
 }
 
+int out_write_atomic(const char *path, const struct buf *b, unsigned mode)
+{
+	char tmp[4200];
+	int r = write_temp(path, b, mode, true, tmp, sizeof(tmp));
+
+	if (r == 0 && rename(tmp, path) < 0) {
+		r = -errno;
+		unlink(tmp);
+	}
+	return r;
+}
+
 /* ---- server checkers ---- */
 static const char *find_tool(const char *name, char *out, size_t len)
 {
