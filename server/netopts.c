@@ -43,7 +43,7 @@ static bool addr_list(struct model *m, const char *key, const char *v, const str
 
 /* Domain names go into dnsmasq, dhcpd and Kea strings: RFC 1123 labels only. */
 static bool name_list(struct model *m, const char *key, const char *v, const struct loc *l,
-		      const char **out, unsigned *n)
+		      const char **out, unsigned max, unsigned *n)
 {
 	char *dup = model_printf(m, "%s", v), *save = NULL, *w;
 
@@ -51,9 +51,11 @@ static bool name_list(struct model *m, const char *key, const char *v, const str
 	if (!dup)
 		return false;
 	for (w = strtok_r(dup, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
-		if (*n == NETOPT_MAX || !hostname_valid(w)) {
+		if (*n == max || !hostname_valid(w)) {
 			model_err(m, l, "%s: \"%.80s\" is not %s", key, w,
-				  *n == NETOPT_MAX ? "allowed: too many names" : "a domain name (RFC 1123 labels)");
+				  *n == max ? (max == 1 ? "allowed: one name (the search list is search =)"
+						        : "allowed: at most 8 names")
+					    : "a domain name (RFC 1123 labels)");
 			return false;
 		}
 		out[(*n)++] = w;
@@ -86,15 +88,11 @@ static unsigned netopts_read(struct model *m, const struct conf *c, const struct
 		got |= NO_NTP;
 	if ((v = GET("log-server")) && addr_list(m, "log-server", v, &l, no->logsrv, &no->nlog))
 		got |= NO_LOG;
-	if ((v = GET("domain")) && name_list(m, "domain", v, &l, dom, &n)) {
-		if (n == 1) {
-			no->domain = dom[0];
-			got |= NO_DOMAIN;
-		} else {
-			model_err(m, &l, "domain: one name (the search list is search =)");
-		}
+	if ((v = GET("domain")) && name_list(m, "domain", v, &l, dom, 1, &n)) {
+		no->domain = dom[0];
+		got |= NO_DOMAIN;
 	}
-	if ((v = GET("search")) && name_list(m, "search", v, &l, no->search, &no->nsearch))
+	if ((v = GET("search")) && name_list(m, "search", v, &l, no->search, NETOPT_MAX, &no->nsearch))
 		got |= NO_SEARCH;
 	if ((v = GET("mtu"))) {
 		/* RFC 2132 section 5.1: the minimum legal value is 68. */
