@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "codec.h" /* mac_parse(), mac_format(): init's, for every MAC here */
+
 #define EXPORT_STAGE "export"
 
 /* ---- growable buffer (out of memory is sticky and checked once) ---- */
@@ -186,8 +188,6 @@ bool ex_path_ok(const char *s);     /* absolute or relative file path, safe char
 bool ex_url_ok(const char *s);
 bool ex_word_ok(const char *s);     /* image names, versions */
 bool ex_cmdline_ok(const char *s, char *bad);
-int ex_parse_mac(const char *s, uint8_t mac[6]);
-void ex_fmt_mac(const uint8_t mac[6], char sep, char out[18]);
 void ex_fmt_ip(struct in_addr a, char out[16]);
 
 /* ---- phase 3: outputs ---- */

@@ -137,13 +137,13 @@ static void write_group(struct buf *b, const struct import *im, size_t i, size_t
 	if (np.width)
 		buf_printf(b, "0%u", np.width);
 	buf_printf(b, "d%s\nstart = %lu\ncount = %zu\nip = %s-%s\n", np.post, np.num, k, a, z);
-	ex_fmt_mac(e->mac, ':', mac);
+	mac_format(e->mac, ':', mac);
 	if (macrun) {
 		buf_printf(b, "mac-start = %s\n", mac);
 		return;
 	}
 	for (j = 0; j < k; j++) {
-		ex_fmt_mac(im->e[i + j].mac, ':', mac);
+		mac_format(im->e[i + j].mac, ':', mac);
 		buf_printf(b, "%s%s", j % 4 ? ", " : j ? "\nmac = " : "mac = ", mac);
 	}
 	buf_puts(b, "\n");
@@ -153,7 +153,7 @@ static void write_node(struct buf *b, const struct import *im, const struct imp_
 {
 	char mac[18], ip[16];
 
-	ex_fmt_mac(e->mac, ':', mac);
+	mac_format(e->mac, ':', mac);
 	ex_fmt_ip(e->ip, ip);
 	buf_printf(b, "\n# %s line %u\n[node %s]\nmac = %s\nip = %s\n", im->file, e->line, e->name, mac, ip);
 }

@@ -54,7 +54,7 @@ bool imp_add(struct import *im, unsigned line, const char *name, const char *ip,
 	}
 	e = &im->e[im->n];
 	memset(e, 0, sizeof(*e));
-	if (!mac || ex_parse_mac(mac, e->mac) < 0) {
+	if (!mac || mac_parse(mac, 0, e->mac) < 0) {
 		imp_skip(im, line, "%s: \"%.80s\" is not a MAC address", name, mac ? mac : "(none)");
 		return false;
 	}
@@ -111,7 +111,7 @@ static bool is_mac(const char *s)
 {
 	uint8_t m[6];
 
-	return ex_parse_mac(s, m) == 0;
+	return mac_parse(s, 0, m) == 0;
 }
 
 static bool is_ip(const char *s)

@@ -121,7 +121,7 @@ static int cmd_list(const struct model *m)
 		const struct node *n = &m->nodes[i];
 		char mac[18], ip[16];
 
-		ex_fmt_mac(n->mac, ':', mac);
+		mac_format(n->mac, ':', mac);
 		ex_fmt_ip(n->ip, ip);
 		printf("%-20s %-17s %-15s %-16s %-10s %s:%u\n", n->name, mac, ip, n->image->name,
 		       n->set.writable == WR_PERSISTENT ? "persistent" : n->set.writable == WR_NONE ? "none" : "volatile",

@@ -73,7 +73,7 @@ void model_node_from_section(struct model *m, const struct conf *c, const struct
 	snprintf(n->name, sizeof(n->name), "%s", s->name);
 	if ((v = conf_get(s, "mac", &l))) {
 		n->mac_loc = l;
-		if (ex_parse_mac(v, n->mac) < 0)
+		if (mac_parse(v, 0, n->mac) < 0)
 			model_err(m, &l, "mac: \"%.80s\" is not a MAC address (aa:bb:cc:dd:ee:ff)", v);
 		else
 			n->has_mac = true;
@@ -164,7 +164,7 @@ static int group_macs(struct model *m, const struct conf_section *s, struct macl
 				ml->loc = b;
 				ml->cap = cap;
 			}
-			if (ex_parse_mac(w, ml->mac[ml->n]) < 0) {
+			if (mac_parse(w, 0, ml->mac[ml->n]) < 0) {
 				model_err(m, &s->kv[i].loc, "mac: \"%.40s\" is not a MAC address (aa:bb:cc:dd:ee:ff)", w);
 				continue;
 			}
@@ -233,7 +233,7 @@ void model_group_expand(struct model *m, const struct conf *c, const struct conf
 		return;
 	}
 	if ((v = conf_get(s, "mac-start", &macl))) {
-		if (ex_parse_mac(v, mac0) < 0) {
+		if (mac_parse(v, 0, mac0) < 0) {
 			model_err(m, &macl, "mac-start: \"%.80s\" is not a MAC address", v);
 			return;
 		}
@@ -394,7 +394,7 @@ void model_check_duplicates(struct model *m)
 			model_err(m, &n->loc, "node %s is already defined at %s:%u (names must be unique; use [override %s] to change it)",
 			     n->name, o->loc.file, o->loc.line, n->name);
 		if (n->has_mac && (o = dup_find(m, t[DUP_MAC], mask, i, DUP_MAC))) {
-			ex_fmt_mac(n->mac, ':', a);
+			mac_format(n->mac, ':', a);
 			model_err(m, &n->mac_loc, "node %s: MAC %s is already used by node %s at %s:%u",
 			     n->name, a, o->name, o->mac_loc.file, o->mac_loc.line);
 		}

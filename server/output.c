@@ -228,21 +228,6 @@ out:
 	return same;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Set by export_main() after umask(0): open() gives the exact mode, no fchmod. */
 bool out_exact_modes;
 
@@ -266,7 +251,7 @@ static int write_temp(const char *path, const struct buf *b, unsigned mode, bool
 		if (errno != EEXIST || tries > 100)
 			return -errno;
 	}
-	r = write_all(fd, b->p ? b->p : "", b->len);
+	r = write_fd_all(fd, b->p ? b->p : "", b->len);
 	if (r == 0 && !out_exact_modes && fchmod(fd, mode) < 0)
 		r = -errno;
 	if (r == 0 && sync && fsync(fd) < 0)
@@ -280,14 +265,7 @@ static int write_temp(const char *path, const struct buf *b, unsigned mode, bool
 
 int out_write_atomic(const char *path, const struct buf *b, unsigned mode)
 {
-	char tmp[4200];
-	int r = write_temp(path, b, mode, true, tmp, sizeof(tmp));
-
-	if (r == 0 && rename(tmp, path) < 0) {
-		r = -errno;
-		unlink(tmp);
-	}
-	return r;
+	return write_file_at(AT_FDCWD, path, b->p ? b->p : "", b->len, mode, WRITE_ATOMIC | WRITE_SYNC);
 }
 
 /* ---- server checkers ---- */
@@ -383,7 +361,7 @@ static int kea_wrapper(const struct outset *os, const char *file, char *wrap, si
 		buf_free(&b);
 		return r < 0 ? r : -errno;
 	}
-	r = b.oom ? -ENOMEM : write_all(fd, b.p ? b.p : "", b.len);
+	r = b.oom ? -ENOMEM : write_fd_all(fd, b.p ? b.p : "", b.len);
 	close(fd);
 	buf_free(&b);
 	if (r < 0)
@@ -579,17 +557,11 @@ static int commit_one(struct outset *os, struct output *o, bool *changed)
 static bool is_ours(const char *path)
 {
 	char head[512];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
+	struct stat st;
 
-	if (fd < 0)
-		return false;
-	n = read(fd, head, sizeof(head) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	head[n] = '\0';
-	return strstr(head, EXPORT_MARK) != NULL;
+	/* Only a regular file, never through a symlink: only our own files go. */
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && read_file(path, head, sizeof(head)) > 0 &&
+	       strstr(head, EXPORT_MARK) != NULL;
 }
 
 /* Generated files in an owned directory that no node needs any more. */
@@ -721,7 +693,7 @@ static int show_diff(const char *old, const struct output *o)
 
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, o->data.p ? o->data.p : "", o->data.len);
+	r = write_fd_all(fd, o->data.p ? o->data.p : "", o->data.len);
 	close(fd);
 	if (r == 0 && find_tool("diff", tool, sizeof(tool))) {
 		pid_t pid;

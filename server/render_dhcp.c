@@ -158,7 +158,7 @@ int render_dhcpd(const struct model *m, struct outset *os)
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];
 
-		ex_fmt_mac(n->mac, ':', mac);
+		mac_format(n->mac, ':', mac);
 		ex_fmt_ip(n->ip, ip);
 		buf_printf(b, "\nhost %s {\n\thardware ethernet %s;\n\tfixed-address %s;\n", n->name, mac, ip);
 		buf_puts(b, "\toption host-name ");
@@ -262,7 +262,7 @@ static int dnsmasq_node_nets(struct buf *b, const struct model *m, const struct 
 			nets[(*nnets)++] = n->net;
 			dnsmasq_opts(b, "netinit-net", (unsigned)k, n->net);
 		}
-		ex_fmt_mac(n->mac, ':', mac);
+		mac_format(n->mac, ':', mac);
 		buf_printf(b, "dhcp-mac=set:netinit-net%zu,%s\n", k, mac);
 	}
 	return 0;
@@ -321,7 +321,7 @@ int render_dnsmasq(const struct model *m, struct outset *os)
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];
 
-		ex_fmt_mac(n->mac, ':', mac);
+		mac_format(n->mac, ':', mac);
 		ex_fmt_ip(n->ip, ip);
 		buf_printf(b, "dhcp-host=%s,set:netinit-boot%zu,set:netinit-image-%s,%s,%s\n", mac,
 			   intern(boot, &nboot, n->set.bootfile), n->image->name, ip, n->name);
@@ -377,7 +377,7 @@ static void kea_reservations(struct buf *b, const struct model *m, const char *i
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];
 
-		ex_fmt_mac(n->mac, ':', mac);
+		mac_format(n->mac, ':', mac);
 		ex_fmt_ip(n->ip, ip);
 		buf_printf(b, "%s\n%s  {\n%s\"hw-address\": \"%s\",\n%s\"ip-address\": \"%s\",\n%s\"hostname\": ",
 			   i ? "," : "", ind, in2, mac, in2, ip, in2);

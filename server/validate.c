@@ -84,50 +84,6 @@ bool ex_cmdline_ok(const char *s, char *bad)
 	return true;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* "aa:bb:cc:dd:ee:ff" or with '-' separators. */
-int ex_parse_mac(const char *s, uint8_t mac[6])
-{
-	int i;
-
-	for (i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-		if (i < 5) {
-			if (*s != ':' && *s != '-')
-				return -EINVAL;
-			s++;
-		}
-	}
-	return *s ? -EINVAL : 0;
-}
-
-void ex_fmt_mac(const uint8_t mac[6], char sep, char out[18])
-{
-	static const char hx[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 6; i++) {
-		out[i * 3] = hx[mac[i] >> 4];
-		out[i * 3 + 1] = hx[mac[i] & 15];
-		out[i * 3 + 2] = i < 5 ? sep : '\0';
-	}
-}
-
 void ex_fmt_ip(struct in_addr a, char out[16])
 {
 	uint32_t h = ntohl(a.s_addr);

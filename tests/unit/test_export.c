@@ -113,11 +113,11 @@ static void test_mac(void **state)
 	for (i = 0; i < sizeof(t) / sizeof(*t); i++) {
 		uint8_t mac[6];
 		char s[18];
-		int r = ex_parse_mac(t[i].s, mac);
+		int r = mac_parse(t[i].s, 0, mac);
 
 		assert_int_equal(r == 0, t[i].ok);
 		if (t[i].ok) {
-			ex_fmt_mac(mac, ':', s);
+			mac_format(mac, ':', s);
 			assert_string_equal(s, t[i].norm);
 		}
 	}
