@@ -172,7 +172,8 @@ static int cmd_check(const struct model *m, struct outset *os)
 		nl_err(EXPORT_STAGE, "%d problem%s: render would not complete until they are fixed", bad, bad == 1 ? "" : "s");
 		return -EINVAL;
 	}
-	printf("ok: %zu nodes, %zu images, %d warnings\n", m->nnodes, m->nimages, m->warnings);
+	printf("ok: %zu node%s, %zu image%s, %d warning%s\n", m->nnodes, m->nnodes == 1 ? "" : "s", m->nimages,
+	       m->nimages == 1 ? "" : "s", m->warnings, m->warnings == 1 ? "" : "s");
 	return 0;
 }
 
