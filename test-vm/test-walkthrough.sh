@@ -69,7 +69,6 @@ failw() { echo "FAIL: walkthrough: $*"; failures=$((failures + 1)); }
 # stops the test before a single walkthrough command runs.
 [ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] || { failw "not in a private mount namespace"; exit 1; }
 mount -t tmpfs tmpfs "$W" || exit 1
-mkdir -p "$W"/local/sbin "$W"/local/lib/netinit
 for d in /etc /var/lib /var/log; do
 	mkdir -p "$W/up$d" "$W/work$d"
 	mount -t overlay overlay -o "lowerdir=$d,upperdir=$W/up$d,workdir=$W/work$d" "$d" || { failw "cannot overlay $d"; exit 1; }
@@ -88,10 +87,11 @@ done
 rm -rf /etc/netinit /etc/dnsmasq.d/netinit.conf /etc/dhcp/netinit-hosts.conf
 mkdir -p /run/dnsmasq /run/kea /run/lock /var/lib/kea /var/lib/dhcp
 : > /var/lib/dhcp/dhcpd.leases
-# "Installed" netinit: the tools where a package would put them.
-cp "$BUILD/netinit-export" mkinitramfs/netinit-mkinitramfs "$W/local/sbin/"
-cp "$BUILD/init.stripped" "$W/local/lib/netinit/init"
-mount --bind "$W/local" /usr/local || { failw "cannot bind /usr/local"; exit 1; }
+# netinit installed as "make install" does (under /usr/local; its /etc files,
+# the kernel hooks, stay in the staging directory).
+make -s install DESTDIR="$W/dest" BUILD="$BUILD" > "$OUT/install.log" 2>&1 ||
+	{ failw "make install failed: $(tail -n 3 "$OUT/install.log")"; exit 1; }
+mount --bind "$W/dest/usr/local" /usr/local || { failw "cannot bind /usr/local"; exit 1; }
 export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # The network: the boot server's bridge; nodes attach with a tap device.
