@@ -231,8 +231,9 @@ int render_tftp(const struct model *m, struct outset *os);
 int render_kind(const struct model *m, struct outset *os, enum out_kind k);
 
 /* What render needs besides the drop-ins (keys, kernel, images, pxelinux):
- * errors and warnings naming what to run; returns the number of errors. */
-int prereq_check(const struct model *m, unsigned kinds, const char *root);
+ * errors and warnings naming what to run; returns the number of errors
+ * (a missing signing key is an error for render, a warning for check). */
+int prereq_check(const struct model *m, unsigned kinds, const char *root, bool render, int *warnings);
 
 /* import --from FORMAT FILE [-o OUT]: existing host lists to a nodes.d drop-in. */
 int import_main(int argc, char **argv);

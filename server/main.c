@@ -134,7 +134,7 @@ static int cmd_list(const struct model *m)
 static int cmd_check(const struct model *m, struct outset *os)
 {
 	size_t i;
-	int r, bad = prereq_check(m, m->site.outputs, os->root);
+	int r, warnings = m->warnings, bad = prereq_check(m, m->site.outputs, os->root, false, &warnings);
 	unsigned kinds = m->site.outputs & ~(1u << OUT_MANIFESTS);
 
 	/* With inputs missing, the TFTP copies cannot be rendered; the rest can. */
@@ -173,7 +173,7 @@ static int cmd_check(const struct model *m, struct outset *os)
 		return -EINVAL;
 	}
 	printf("ok: %zu node%s, %zu image%s, %d warning%s\n", m->nnodes, m->nnodes == 1 ? "" : "s", m->nimages,
-	       m->nimages == 1 ? "" : "s", m->warnings, m->warnings == 1 ? "" : "s");
+	       m->nimages == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	return 0;
 }
 
@@ -278,7 +278,7 @@ int export_main(int argc, char **argv)
 			ret = 2;
 			goto out;
 		}
-		if (!strcmp(cmd, "render") && (r = prereq_check(&m, kinds, os.root))) {
+		if (!strcmp(cmd, "render") && (r = prereq_check(&m, kinds, os.root, true, NULL))) {
 			nl_err(EXPORT_STAGE, "%d input%s missing (see above); nothing was written", r, r == 1 ? " is" : "s are");
 			ret = 1;
 			goto out;

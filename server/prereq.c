@@ -16,8 +16,11 @@
 struct prereq {
 	const struct model *m;
 	const char *root; /* --root prefix of the outputs, "" for none */
-	int errors;
+	bool render;      /* render (everything missing is an error) or check */
+	int errors, warnings;
 };
+
+static void warn_count(struct prereq *p) { p->warnings++; }
 
 static bool dir_exists(const char *path)
 {
@@ -45,13 +48,20 @@ static void need_images(struct prereq *p)
 				p->errors++;
 			}
 		} else if (!dir_exists(path)) {
+			warn_count(p);
 			nl_warn(EXPORT_STAGE, "%s:%u: image %s: the NFS root %s does not exist yet (nodes cannot mount it)",
 				im->loc.file, im->loc.line, im->name, path);
 		}
 	}
+	/* check: a warning (keygen is the next step of a new site); render: an error. */
 	if (http && !out_file_exists(m->site.seckey)) {
-		nl_err(EXPORT_STAGE, "the signing key %s does not exist: run netinit-export keygen", m->site.seckey);
-		p->errors++;
+		nlog(p->render ? NL_ERR : NL_WARN, EXPORT_STAGE,
+		     "the signing key %s does not exist: run netinit-export keygen%s", m->site.seckey,
+		     p->render ? "" : " before render");
+		if (p->render)
+			p->errors++;
+		else
+			warn_count(p);
 	}
 }
 
@@ -68,8 +78,10 @@ static void need_boot_file(struct prereq *p, const char *name, const char *src, 
 		return;
 	}
 	snprintf(path, sizeof(path), "%s%s/%s", p->root, p->m->site.tftp_root, name);
-	if (!out_file_exists(path))
+	if (!out_file_exists(path)) {
+		warn_count(p);
 		nl_warn(EXPORT_STAGE, "%s does not exist and no %s = names where it comes from%s", path, key, hint);
+	}
 }
 
 static void need_tftp(struct prereq *p)
@@ -108,13 +120,15 @@ static void need_tftp(struct prereq *p)
 	}
 }
 
-int prereq_check(const struct model *m, unsigned kinds, const char *root)
+int prereq_check(const struct model *m, unsigned kinds, const char *root, bool render, int *warnings)
 {
-	struct prereq p = { m, root ? root : "", 0 };
+	struct prereq p = { m, root ? root : "", render, 0, 0 };
 
 	if (kinds & (1u << OUT_MANIFESTS))
 		need_images(&p);
 	if (kinds & (1u << OUT_TFTP))
 		need_tftp(&p);
+	if (warnings)
+		*warnings += p.warnings;
 	return p.errors;
 }
