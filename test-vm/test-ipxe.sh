@@ -9,7 +9,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh
 SITE_EXTRA_DROPIN='[site]
-bootfile = ipxe/boot.ipxe'
+bootfile = ipxe/boot.ipxe
+outputs = dnsmasq ipxe nginx manifests tftp'
 . test-vm/site.sh
 SITE=$PWD/$BUILD/site-ipxe
 [ "$(id -u)" = 0 ] || { echo "FAIL: ipxe: cannot run: needs root (network namespace)"; exit 1; }
@@ -21,6 +22,10 @@ if grep -q '^dhcp-boot=tag:netinit-boot0,ipxe/boot.ipxe,,10.77.0.1$' "$SITE/out/
 else
 	echo "FAIL: ipxe: the rendered dnsmasq.conf has no dhcp-boot for ipxe/boot.ipxe"; vm_failures=$((vm_failures + 1))
 fi
+for f in ipxe/boot.ipxe ipxe/52-54-00-77-00-01.ipxe netinit/vmlinuz netinit/initramfs.img; do
+	[ -s "$SITE/tftp/$f" ] && echo "PASS: ipxe: render wrote tftp/$f" ||
+		{ echo "FAIL: ipxe: render did not write tftp/$f"; vm_failures=$((vm_failures + 1)); }
+done
 [ ! -e "$SITE/tftp/pxelinux.0" ] && echo "PASS: ipxe: no pxelinux.0 in the TFTP tree (no node boots it)" ||
 	{ echo "FAIL: ipxe: render tftp placed pxelinux.0 though no node boots it"; vm_failures=$((vm_failures + 1)); }
 site_boot ipxe-node1 52:54:00:77:00:01 300
