@@ -32,9 +32,14 @@ site_boot ipxe-node1 52:54:00:77:00:01 300
 n=ipxe-node1
 vm_expect $n 'iPXE' "the NIC's option ROM is iPXE"
 vm_expect $n 'tftp://10\.77\.0\.1/ipxe/boot\.ipxe\.\.\. ok' "iPXE fetched the rendered boot.ipxe"
-vm_expect $n 'tftp://10\.77\.0\.1/ipxe/52-54-00-77-00-01\.ipxe\.\.\. ok' "boot.ipxe chained the node's own script"
+vm_expect $n '^52-54-00-77-00-01\.ipxe\.\.\. ok' "boot.ipxe chained the node's own script (\${mac:hexhyp}.ipxe)"
+if grep -q "sent $SITE/tftp/ipxe/52-54-00-77-00-01.ipxe to 10.77.0.11" "$SITE/log/dnsmasq.log"; then
+	echo "PASS: $n: dnsmasq's TFTP served ipxe/52-54-00-77-00-01.ipxe (the node's rendered script)"
+else
+	echo "FAIL: $n: dnsmasq never served ipxe/52-54-00-77-00-01.ipxe"; vm_failures=$((vm_failures + 1))
+fi
 vm_expect $n 'tftp://10\.77\.0\.1/netinit/vmlinuz\.\.\. ok' "the node's script loaded the kernel"
-vm_expect $n 'tftp://10\.77\.0\.1/netinit/initramfs\.img\.\.\. ok' "and the initramfs"
+vm_expect $n 'tftp://10\.77\.0\.1/netinit/initramfs\.img\.\.\. .*ok' "and the initramfs"
 vm_reject $n 'PXELINUX' "pxelinux is not involved"
 vm_expect $n 'Command line: .*root=http://10\.77\.0\.1/netinit/images/demo/root\.squashfs .*BOOTIF=01-52-54-00-77-00-01' "the kernel runs with the script's command line (BOOTIF included)"
 vm_expect $n 'netinit dhcp: eth0: lease 10\.77\.0\.11/24 from 10\.77\.0\.1' "netinit got node1's reservation"
