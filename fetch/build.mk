@@ -1,7 +1,7 @@
 # fetch/: root images over HTTP and TFTP (owner: the fetch module)
 INIT_SRCS += fetch/url.c fetch/http_parse.c fetch/http.c fetch/tftp_parse.c fetch/tftp.c \
 	fetch/archive_parse.c fetch/archive.c fetch/stream.c fetch/manifest.c fetch/verify.c \
-	fetch/fetch.c fetch/fetch_main.c fetch/root.c fetch/resolve.c
+	fetch/fetch.c fetch/fetch_main.c fetch/root.c fetch/resolve.c fetch/image_decomp.c
 
 # Host tools: the signing tool (keygen, sign, verify) and `init fetch` as a
 # standalone binary for tests and benchmarks.

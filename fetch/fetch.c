@@ -65,16 +65,9 @@ int fetch_job_add_url(struct fetch_job *j, const char *url)
 
 uint64_t fetch_mem_available(void)
 {
-	FILE *f = fopen("/proc/meminfo", "re");
-	char line[128];
-	unsigned long long kb = 0;
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return (uint64_t)kb * 1024;
+	long long kb = meminfo_kb("MemAvailable");
+
+	return kb > 0 ? (uint64_t)kb * 1024 : 0;
 }
 
 uint64_t fetch_space_at(const char *dir)

@@ -210,7 +210,7 @@ static int run_root(struct fetch_job *j, char **mirrors, size_t nm, const char *
 			snprintf(v->key_invalid, sizeof(v->key_invalid), "%.60s", keys[i]);
 	r = fetch_root(&p, NULL, run, keydir, &st);
 	if (r == 0)
-		r = staged_root_commit(&st, true, newroot);
+		r = staged_root_commit(&st, STAGED_VOLATILE, newroot);
 	return r;
 }
 

@@ -17,6 +17,7 @@
 
 #include "netinit_config.h"
 #include "log.h"
+#include "image_decomp.h"
 #include "stream.h"
 #include "util.h"
 
@@ -95,6 +96,9 @@ static void stream_clear(struct stream *s)
 	s->dec_end = false;
 	s->passthrough = false;
 	s->decoded = 0;
+	s->iheadlen = 0;
+	s->inner = FMT_UNKNOWN;
+	s->image_limit = 0;
 	s->sink.offset = 0;
 	s->sink.total = SINK_SIZE_UNKNOWN;
 	if (s->hash)
@@ -165,7 +169,7 @@ static int dec_init(struct stream *s)
 	return -EINVAL;
 }
 
-static int to_archive(struct stream *s, const uint8_t *p, size_t n)
+int stream_archive_feed(struct stream *s, const uint8_t *p, size_t n)
 {
 	s->decoded += n;
 	int r = archive_feed(s->ar, p, n);
@@ -174,10 +178,16 @@ static int to_archive(struct stream *s, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Decompressed bytes go to image_decomp.c, which finds out what they are. */
+static int to_archive(struct stream *s, const uint8_t *p, size_t n)
+{
+	return image_decomp_out(s, p, n);
+}
+
 static int decompress(struct stream *s, const uint8_t *p, size_t n)
 {
 	if (s->comp == COMP_NONE)
-		return to_archive(s, p, n);
+		return stream_archive_feed(s, p, n);
 	if (s->dec_end) {
 		/* RFC 1952 2.2: a gzip file may hold several members. */
 		if (s->comp == COMP_GZIP && n && p[0] == 0x1f) {
@@ -255,6 +265,9 @@ static int detect_and_open(struct stream *s)
 		s->passthrough = true; /* raw download of any bytes */
 		return 0;
 	}
+	if (s->fmt == FMT_UNKNOWN && s->headlen >= 6 && !memcmp(s->head, "\xfd" "7zXZ\0", 6))
+		return st_fail(s, -EMEDIUMTYPE, "xz-compressed images are not supported by this "
+			       "init: compress with gzip or zstd");
 	if (s->fmt == FMT_UNKNOWN) {
 		char hex[3 * 8 + 1] = "";
 		for (size_t i = 0; i < 8 && i < s->headlen; i++)
@@ -263,6 +276,8 @@ static int detect_and_open(struct stream *s)
 			       "unknown format (first bytes %s): expected squashfs, erofs, ext4, "
 			       "or a cpio/tar archive (plain, gzip or zstd)", hex);
 	}
+	if (s->comp != COMP_NONE)
+		return dec_init(s); /* the decompressed head says what it is (image_decomp.c) */
 	r = s->target.open ? s->target.open(s->target.ctx, s->fmt, &fd) : 0;
 	if (r < 0) {
 		enum stream_fmt f = s->fmt;
@@ -276,6 +291,7 @@ static int detect_and_open(struct stream *s)
 	}
 	if (s->fmt == FMT_ARCHIVE) {
 		uint64_t limit = s->unpacked_hint ? s->unpacked_hint : s->space;
+		s->inner = FMT_ARCHIVE;
 		s->ar = archive_new(fd, limit);
 		if (fd >= 0)
 			close(fd);
@@ -285,6 +301,22 @@ static int detect_and_open(struct stream *s)
 	}
 	s->out_fd = fd;
 	return 0;
+}
+
+int stream_archive_open(struct stream *s, const uint8_t *p, size_t n)
+{
+	uint64_t limit = s->unpacked_hint ? s->unpacked_hint : s->space;
+	int fd = -1, r = s->target.open ? s->target.open(s->target.ctx, FMT_ARCHIVE, &fd) : 0;
+
+	if (r < 0)
+		return st_fail(s, r, "cannot take an archive: %s",
+			       r == -EMEDIUMTYPE ? "format not wanted here" : strerror(-r));
+	s->ar = archive_new(fd, limit);
+	if (fd >= 0)
+		close(fd);
+	if (!s->ar)
+		return -ENOMEM;
+	return stream_archive_feed(s, p, n);
 }
 
 static void progress(struct stream *s, bool force)
@@ -376,7 +408,9 @@ int stream_finish(struct stream *s, uint8_t sha[SHA256_LEN])
 	if (s->fmt == FMT_ARCHIVE && !s->passthrough) {
 		if (s->comp != COMP_NONE && !s->dec_end)
 			return st_fail(s, -EBADMSG, "compressed stream truncated");
-		r = archive_finish(s->ar);
+		if (s->comp != COMP_NONE && (r = image_decomp_finish(s)) < 0)
+			return r;
+		r = s->ar ? archive_finish(s->ar) : 0;
 		if (r < 0)
 			return st_fail(s, r, "unpack: %s", archive_error(s->ar));
 	}
@@ -399,6 +433,11 @@ void stream_report(const struct stream *s)
 			s->label, (unsigned long long)s->sink.offset, el, s->sink.offset / el / 1e6,
 			s->comp == COMP_ZSTD ? "zstd" : s->comp == COMP_GZIP ? "gzip" : "plain",
 			(unsigned long long)archive_entries(s->ar), (unsigned long long)archive_bytes(s->ar));
+	else if (s->fmt == FMT_ARCHIVE && !s->passthrough)
+		nl_info("fetch", "%s: %llu bytes in %.2f s (%.1f MB/s), %s %s image: %llu bytes "
+			"decompressed into RAM", s->label, (unsigned long long)s->sink.offset, el,
+			s->sink.offset / el / 1e6, s->comp == COMP_ZSTD ? "zstd" : "gzip",
+			stream_fmt_name(s->inner), (unsigned long long)s->decoded);
 	else
 		nl_info("fetch", "%s: %llu bytes in %.2f s (%.1f MB/s), %s", s->label,
 			(unsigned long long)s->sink.offset, el, s->sink.offset / el / 1e6,

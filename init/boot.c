@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "extra.h"
 #include "fetch.h"
 #include "localroot.h"
 #include "modules.h"
@@ -57,6 +60,59 @@ int boot_network_up(const struct cmdline *cl, struct boot_state *bs)
 	return 0;
 }
 
+/*
+ * The root's modules are known from the command line (the plan before the
+ * lease): a child loads them while the parent waits for DHCP, so the mount
+ * stage finds them loaded.  The child only calls init_module(2) through
+ * libkmod and exits; boot_mount_root() reaps it (bounded) before mounting.
+ */
+void boot_preload_modules(const struct cmdline *cl, struct boot_state *bs)
+{
+	const struct boot_plan *p = &bs->plan;
+	const char *mods[4 * (CMDLINE_MAX_MOUNT + 1)];
+	size_t n = 0;
+	pid_t pid;
+
+	if (!CFG_MODULES || !CFG_NFS)
+		return;
+	if (p->root == PLAN_ROOT_NFS)
+		n = nfsroot_modules(&p->nfs, p->writable.mode == PLAN_RW_VOLATILE, mods);
+	for (size_t i = 0; i < p->nmount; i++)
+		if (!strncmp(p->mount[i].type, "nfs", 3))
+			n += nfsroot_modules(&p->mount[i].nfs, false, mods + n);
+	if (!n)
+		return;
+	pid = fork();
+	if (pid < 0)
+		return; /* the mount stage loads them itself */
+	if (pid == 0) {
+		modules_load(cl, mods, n, 1);
+		_exit(0);
+	}
+	bs->preload_pid = pid;
+	nl_debug("modules", "loading the root's modules while the network comes up (pid %d)",
+		 (int)pid);
+}
+
+/* Wait for the preloading child (at most 30 s: a module load that hangs must
+ * not hang the boot; the mount stage then loads what is missing itself). */
+static void preload_wait(struct boot_state *bs)
+{
+	uint64_t end = now_ms() + 30000;
+
+	while (bs->preload_pid > 0) {
+		pid_t r = waitpid(bs->preload_pid, NULL, WNOHANG);
+
+		if (r == bs->preload_pid || (r < 0 && errno != EINTR))
+			bs->preload_pid = 0;
+		else if (now_ms() > end) {
+			nl_warn("modules", "preloading the root's modules takes over 30 s; going on");
+			bs->preload_pid = 0;
+		} else
+			sleep_ms(20);
+	}
+}
+
 /* mount/ loads its modules through this (it never calls up into init/). */
 static int load_for_mount(void *ctx, const char *const *names, size_t n)
 {
@@ -75,7 +131,8 @@ static int image_root(struct boot_state *bs, const char *newroot)
 	r = fetch_root(&bs->plan, lease, FETCH_RUN_DIR, FETCH_KEY_DIR, &bs->staged);
 	if (r < 0)
 		return r;
-	return staged_root_commit(&bs->staged, bs->plan.writable.mode == PLAN_RW_VOLATILE, newroot);
+	return staged_root_commit(&bs->staged, bs->plan.writable.mode == PLAN_RW_VOLATILE ?
+				  STAGED_VOLATILE : bs->plan.ro ? STAGED_RO : STAGED_RW, newroot);
 }
 
 int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
@@ -85,6 +142,7 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 	int r;
 
 	mkdir(newroot, 0755);
+	preload_wait(bs);
 	/* where the root comes from was decided by the plan, with the lease */
 	if ((r = boot_plan(cl, bs)) < 0)
 		return r;
@@ -100,6 +158,14 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 		nl_err("mount", "the root is still undecided (root=%s)", plan_root_name(p->root));
 		return -EINVAL;
 	}
+}
+
+int boot_extra_mounts(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
+{
+	const struct mount_modules mm = { load_for_mount, (void *)cl };
+
+	return extra_mounts(bs->plan.mount, bs->plan.nmount, &bs->extra_done,
+			    bs->have_lease ? &bs->lease : NULL, &mm, newroot);
 }
 
 void boot_handover(struct boot_state *bs, const char *newroot)

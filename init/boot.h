@@ -25,15 +25,23 @@ struct boot_state {
 	char ifname[16];
 	char ipaddr[16];
 	struct staged_root staged; /* an image root between fetch and mount */
+	size_t extra_done;       /* netinit.mount= entries mounted so far */
+	int preload_pid;         /* the child loading the root's modules, or 0 */
 };
 
 /* Stage plan: plan_build() with what is known so far; its problems logged
  * with their stage.  0, or -EINVAL when the root cannot be reached. */
 int boot_plan(const struct cmdline *cl, struct boot_state *bs);
+/* Before the network: load the modules the plan's root needs in a child,
+ * while DHCP waits (reaped by boot_mount_root()). */
+void boot_preload_modules(const struct cmdline *cl, struct boot_state *bs);
 /* Stage net: bring the network up (net_up()); fills lease, have_net, names. */
 int boot_network_up(const struct cmdline *cl, struct boot_state *bs);
 /* Stage mount: the plan's root on newroot (local, NFS, or fetch + mount). */
 int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
+/* Stage mount, after the root: netinit.mount= under newroot (mount/extra.c);
+ * a retry goes on with the first that failed.  0 or -errno. */
+int boot_extra_mounts(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
 /* Stage hand-over: the network state for the real root. */
 void boot_handover(struct boot_state *bs, const char *newroot);
 void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_state *bs);

@@ -173,6 +173,30 @@ static void resolve_nfs(struct pstate *ps)
 			}
 }
 
+/* live-boot(7): boot=live fetch=<url> downloads the image into RAM and mounts
+ * it with a tmpfs overlay on top: netinit's URL root with the volatile layer. */
+static void resolve_live(struct pstate *ps)
+{
+	struct root_spec *r = &ps->cl->root;
+
+	if (!ps->boot_live) {
+		if (ps->live_fetch)
+			WARN(ps, "fetch", "ignored without boot=live (live-boot reads it only then)");
+		return;
+	}
+	if (!ps->live_fetch) {
+		if (r->type != ROOT_URL)
+			ERR(ps, "boot", "boot=live needs fetch=<http:// or tftp:// URL>: this init "
+			    "boots live images over the network only");
+		return;
+	}
+	if (r->type != ROOT_UNSET)
+		WARN(ps, "boot", "boot=live fetch= overrides root=, as in live-boot");
+	memset(r, 0, sizeof(*r));
+	r->type = ROOT_URL;
+	copy_str(r->url, sizeof(r->url), ps->live_fetch);
+}
+
 static void resolve_mirrors(struct pstate *ps)
 {
 	struct cmdline *cl = ps->cl;
@@ -236,6 +260,7 @@ int cmdline_parse(const char *line, struct cmdline *cl, cmdline_report_fn report
 	for (i = 0; i < cl->nwords; i++)
 		cmdline_dispatch(&ps, &cl->words[i]);
 	resolve_nfs(&ps);
+	resolve_live(&ps);
 	resolve_mirrors(&ps);
 	resolve_neednet(&ps);
 	return ps.errors;

@@ -36,6 +36,8 @@ struct pstate {
 	const char *nfsroot_key;
 	bool root_devnfs; /* root=/dev/nfs: location from nfsroot= */
 	bool boot_nfs;    /* initramfs-tools boot=nfs */
+	bool boot_live;   /* live-boot boot=live */
+	const char *live_fetch; /* live-boot fetch=<url> (into cl->buf) */
 	int neednet;      /* rd.neednet: -1 not given, 0, 1 */
 };
 

@@ -68,84 +68,116 @@ int boot_stage_parse(const char *name, enum boot_stage *out)
 
 /* ---- handlers: one per key ---- */
 
-/* [<server>:]<dir>, the part both nfsroot= and root=nfs: share.  dirend: where dir stops. */
-static bool nfs_parse_location(struct pstate *ps, const char *key, const char *s,
-			       char dir_end, struct nfs_spec *nfs, const char **rest)
+/*
+ * One NFS option that names a version: vers=/nfsvers=<v> and the kernel's
+ * flags v2, v3, v4, v4.0, v4.1, v4.2 (fs/nfs/fs_context.c: they all set the
+ * same thing).  Returns 1 and sets the major and minor version (minor -1: none), 0 when the
+ * option is not about the version, -1 when it names one we do not mount.
+ */
+int nfs_option_version(const char *opt, size_t len, int *major, int *minor)
 {
-	const char *colon, *dir = s;
+	const char *v;
 	size_t n;
-	char v[64];
 
-	if (*s == '[') {
-		ERR(ps, key, "IPv6 server addresses are not supported: \"%s\"", cmdline_show(v, s));
-		return false;
+	if (len > 5 && !strncmp(opt, "vers=", 5))
+		v = opt + 5;
+	else if (len > 8 && !strncmp(opt, "nfsvers=", 8))
+		v = opt + 8;
+	else if (len >= 2 && opt[0] == 'v' && opt[1] >= '0' && opt[1] <= '9')
+		v = opt + 1;
+	else
+		return 0;
+	n = len - (size_t)(v - opt);
+	if (n == 1 && *v == '3') {
+		*major = 3;
+		*minor = -1;
+		return 1;
 	}
-	if (*s != '/') {
-		colon = strchr(s, ':');
-		if (!colon) {
-			ERR(ps, key, "expected [<server>:]/<path>, got \"%s\"", cmdline_show(v, s));
-			return false;
-		}
-		if (!host_valid_n(s, (size_t)(colon - s))) {
-			ERR(ps, key, "bad server (expected an IPv4 address or a host name): \"%s\"",
-			    cmdline_show(v, s));
-			return false;
-		}
-		copy_mem(nfs->server, sizeof(nfs->server), s, (size_t)(colon - s));
-		dir = colon + 1;
+	if (*v == '4' && (n == 1 || (n == 3 && v[1] == '.' && v[2] >= '0' && v[2] <= '2'))) {
+		*major = 4;
+		*minor = n == 3 ? v[2] - '0' : -1;
+		return 1;
 	}
-	n = strcspn(dir, (char[]){ dir_end, '\0' });
-	if (n == 0 || dir[0] != '/') {
-		ERR(ps, key, "the NFS path must be absolute (start with '/'): \"%s\"", cmdline_show(v, s));
-		return false;
-	}
-	if (!copy_mem(nfs->path, sizeof(nfs->path), dir, n)) {
-		ERR(ps, key, "NFS path too long (max %zu bytes)", sizeof(nfs->path) - 1);
-		return false;
-	}
-	*rest = dir[n] ? dir + n + 1 : NULL;
-	return true;
+	return -1;
 }
 
-/* vers=/nfsvers= in the options decide the version when the spelling did not. */
-static bool nfs_options(struct pstate *ps, const char *key, const char *opts, struct nfs_spec *nfs)
+/* The version the options name (the last one wins, as in the kernel); NULL or why not. */
+static const char *nfs_options_apply(const char *opts, struct nfs_spec *nfs)
 {
-	const char *p = opts, *q;
-	size_t n;
+	int major = 0, minor = -1;
 
-	if (!opts)
-		return true;
-	if (!*opts) {
-		ERR(ps, key, "empty NFS options after the separator");
-		return false;
-	}
-	if (!graph_only(opts) || !copy_str(nfs->options, sizeof(nfs->options), opts)) {
-		ERR(ps, key, "bad NFS options (no spaces or control characters, max %zu bytes)",
-		    sizeof(nfs->options) - 1);
-		return false;
-	}
-	while (*p) {
-		n = strcspn(p, ",");
-		q = NULL;
-		if (n > 5 && starts_with(p, "vers="))
-			q = p + 5;
-		else if (n > 8 && starts_with(p, "nfsvers="))
-			q = p + 8;
-		if (q && nfs->version == 0) {
-			if (*q == '3' && q + 1 == p + n)
-				nfs->version = 3;
-			else if (*q == '4' && (q + 1 == p + n || q[1] == '.'))
-				nfs->version = 4;
-			else {
-				ERR(ps, key, "unsupported NFS version in options (expected 3 or 4)");
-				return false;
-			}
-		}
+	for (const char *p = opts; *p;) {
+		size_t n = strcspn(p, ",");
+		int r = nfs_option_version(p, n, &major, &minor);
+
+		if (r < 0)
+			return "unsupported NFS version in the options (3, 4, 4.0, 4.1 or 4.2)";
 		p += n;
 		if (*p == ',')
 			p++;
 	}
-	return true;
+	if (!major)
+		return NULL;
+	if (nfs->version && nfs->version != major)
+		return "the options name another NFS version than nfs4: does";
+	nfs->version = major;
+	nfs->has_minor = minor >= 0;
+	nfs->minor = minor >= 0 ? minor : 0;
+	return NULL;
+}
+
+/* The options after the separator: kept as written, their version applied. */
+static const char *nfs_options_set(const char *opts, struct nfs_spec *nfs)
+{
+	if (!*opts)
+		return "empty NFS options after the separator";
+	if (!graph_only(opts) || !copy_str(nfs->options, sizeof(nfs->options), opts))
+		return "bad NFS options (no spaces or control characters, max 511 bytes)";
+	return nfs_options_apply(opts, nfs);
+}
+
+/*
+ * dracut.cmdline(7): [<server>:]<root-dir>[:<nfs-options>], where "NFS
+ * options can be appended with the prefix ':' or ','"; the same for the
+ * kernel's nfsroot= (',') and a DHCP root-path.  So the path ends at the
+ * first ':' or ',' after the server.  IPv6 "[addr]" servers are refused.
+ * nfs->version may be preset (nfs4:).  Returns NULL, or what is wrong.
+ */
+const char *nfs_location_parse(const char *s, struct nfs_spec *nfs)
+{
+	const char *colon, *dir = s;
+	size_t n;
+
+	if (*s == '[')
+		return "IPv6 server addresses are not supported";
+	if (*s != '/') {
+		colon = strchr(s, ':');
+		if (!colon)
+			return "expected [<server>:]/<path>";
+		if (!host_valid_n(s, (size_t)(colon - s)))
+			return "bad server (expected an IPv4 address or a host name)";
+		copy_mem(nfs->server, sizeof(nfs->server), s, (size_t)(colon - s));
+		dir = colon + 1;
+	}
+	n = strcspn(dir, ":,");
+	if (n == 0 || dir[0] != '/')
+		return "the NFS path must be absolute (start with '/')";
+	if (!copy_mem(nfs->path, sizeof(nfs->path), dir, n))
+		return "NFS path too long";
+	if (!dir[n])
+		return NULL;
+	return nfs_options_set(dir + n + 1, nfs);
+}
+
+/* nfs_location_parse() reported as an error of key; true when fine. */
+static bool nfs_location(struct pstate *ps, const char *key, const char *s, struct nfs_spec *nfs)
+{
+	const char *why = nfs_location_parse(s, nfs);
+	char v[64];
+
+	if (why)
+		ERR(ps, key, "%s: \"%s\"", why, cmdline_show(v, s));
+	return !why;
 }
 
 /* kernel nfsroot=[<server>:]<root-dir>[,<nfs-options>] (filesystems/nfs/nfsroot.rst) */
@@ -166,18 +198,20 @@ static void h_nfsroot(struct pstate *ps, const char *key, const char *val)
 	if (val[0] == ',' || !strcmp(val, "default") || starts_with(val, "default,")) {
 		/* kernel: options only (or the "default" directory); the
 		 * location comes from DHCP root-path, these options are added */
+		const char *why;
+
 		rest = strchr(val, ',');
-		if (rest && !nfs_options(ps, key, rest + 1, &nfs))
+		if (rest && (why = nfs_options_set(rest + 1, &nfs))) {
+			ERR(ps, key, "%s", why);
 			return;
+		}
 		ps->nfsroot = nfs;
 		ps->has_nfsroot = true;
 		ps->nfsroot_auto = true;
 		ps->nfsroot_key = key;
 		return;
 	}
-	if (!nfs_parse_location(ps, key, val, ',', &nfs, &rest))
-		return;
-	if (!nfs_options(ps, key, rest, &nfs))
+	if (!nfs_location(ps, key, val, &nfs))
 		return;
 	ps->nfsroot = nfs;
 	ps->has_nfsroot = true;
@@ -189,15 +223,11 @@ static void h_nfsroot(struct pstate *ps, const char *key, const char *val)
 static bool root_dracut_nfs(struct pstate *ps, const char *key, const char *s, int version,
 			    struct root_spec *r)
 {
-	const char *rest;
-
 	r->type = ROOT_NFS;
 	r->nfs.version = version;
 	if (!*s)
 		return true; /* root=nfs: -> location from DHCP, see cmdline_resolve() */
-	if (!nfs_parse_location(ps, key, s, ':', &r->nfs, &rest))
-		return false;
-	return nfs_options(ps, key, rest, &r->nfs);
+	return nfs_location(ps, key, s, &r->nfs);
 }
 
 static void h_root(struct pstate *ps, const char *key, const char *val)
@@ -243,14 +273,18 @@ static void h_root(struct pstate *ps, const char *key, const char *val)
 			return;
 		copy_str(r.url, sizeof(r.url), val);
 		r.type = ROOT_URL;
+	} else if (strchr(val, ':') && strchr(val, ':')[1] == '/') {
+		/* dracut's legacy root=<server>:<root-dir>[:<nfs-options>] */
+		if (!root_dracut_nfs(ps, key, val, 0, &r))
+			return;
 	} else {
 		for (i = 0; i < ARRAY_SIZE(by); i++)
 			if (starts_with(val, by[i]))
 				break;
 		if (i == ARRAY_SIZE(by)) {
 			ERR(ps, key, "unsupported root \"%s\"; expected /dev/<name>, LABEL=, UUID=, "
-			    "PARTUUID=, PARTLABEL=, /dev/nfs, nfs:, nfs4:, dhcp, live:<url>, "
-			    "http:// or tftp://", cmdline_show(v, val));
+			    "PARTUUID=, PARTLABEL=, /dev/nfs, nfs:, nfs4:, <server>:/<path>, dhcp, "
+			    "live:<url>, http:// or tftp://", cmdline_show(v, val));
 			return;
 		}
 		if (!val[strlen(by[i])] || !print_only(val) ||
@@ -266,12 +300,32 @@ static void h_root(struct pstate *ps, const char *key, const char *val)
 
 static void h_boot(struct pstate *ps, const char *key, const char *val)
 {
+	ps->boot_live = !strcmp(val, "live");
 	if (!strcmp(val, "nfs"))
 		ps->boot_nfs = true;
-	else if (!strcmp(val, "local"))
+	else if (!strcmp(val, "local") || ps->boot_live)
 		ps->boot_nfs = false;
 	else
-		WARN(ps, key, "only boot=nfs and boot=local (initramfs-tools) are known; ignored");
+		WARN(ps, key, "only boot=nfs, boot=local (initramfs-tools) and boot=live "
+		     "(live-boot) are known; ignored");
+}
+
+/* live-boot(7) fetch=<url>: the image is downloaded into RAM and mounted (with
+ * boot=live; cmdline.c makes it the URL root). */
+static void h_fetch(struct pstate *ps, const char *key, const char *val)
+{
+	if (!cmdline_url_check(ps, key, val))
+		return;
+	ps->live_fetch = val;
+}
+
+/* live-boot's other network sources mount over the network instead of copying
+ * into RAM: refused, not ignored (the line would boot something else). */
+static void h_live_unsupported(struct pstate *ps, const char *key, const char *val)
+{
+	(void)val;
+	ERR(ps, key, "live-boot's %s= is not supported; use fetch=<http:// or tftp:// URL> "
+	    "(the image is downloaded into RAM)", key);
 }
 
 static void h_rootfstype(struct pstate *ps, const char *key, const char *val)
@@ -594,6 +648,10 @@ const struct keydef cmdline_keys_std[] = {
 	/* initramfs-tools (initramfs-tools(7)) */
 	{ "boot", h_boot, VAL_NEEDED },
 	{ "break", h_break, FLAG_OK },
+	/* live-boot (live-boot(7)), with boot=live */
+	{ "fetch", h_fetch, VAL_NEEDED },
+	{ "httpfs", h_live_unsupported, VAL_NEEDED },
+	{ "ftpfs", h_live_unsupported, VAL_NEEDED },
 	/* netinit */
 	{ "netinit.onfail", h_emergency, VAL_NEEDED },
 	{ "netinit.debug", h_debug, FLAG_OK },

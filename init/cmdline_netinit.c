@@ -25,6 +25,25 @@ static void h_mirror(struct pstate *ps, const char *key, const char *val)
 	copy_str(cl->mirror[cl->nmirror++], CMDLINE_MAX_URL, val);
 }
 
+/* netinit.mount=<source>:<mountpoint>[:<type>[:<options>]]: kept as written
+ * (a list); init/plan.c splits and checks it, so `init plan` and the
+ * server's lint report the same problems the boot does. */
+static void h_mount(struct pstate *ps, const char *key, const char *val)
+{
+	struct cmdline *cl = ps->cl;
+
+	if (cl->nmount >= CMDLINE_MAX_MOUNT) {
+		ERR(ps, key, "too many extra mounts (max %d)", CMDLINE_MAX_MOUNT);
+		return;
+	}
+	if (!graph_only(val) || !copy_str(cl->mount[cl->nmount], sizeof(cl->mount[0]), val)) {
+		ERR(ps, key, "expected <source>:<mountpoint>[:<type>[:<options>]] without spaces "
+		    "(max %zu bytes)", sizeof(cl->mount[0]) - 1);
+		return;
+	}
+	cl->nmount++;
+}
+
 static void h_sha256(struct pstate *ps, const char *key, const char *val)
 {
 	struct cmdline *cl = ps->cl;
@@ -159,6 +178,7 @@ static void h_key(struct pstate *ps, const char *key, const char *val)
 const struct keydef cmdline_keys_netinit[] = {
 	/* netinit */
 	{ "netinit.mirror", h_mirror, VAL_NEEDED },
+	{ "netinit.mount", h_mount, VAL_NEEDED },
 	{ "netinit.sha256", h_sha256, FLAG_OK }, /* a bare flag refuses the boot */
 	{ "netinit.verify", h_verify, VAL_NEEDED },
 	{ "netinit.writable", h_writable, VAL_NEEDED },

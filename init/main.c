@@ -22,6 +22,7 @@
 #include "cmdline.h"
 #include "log.h"
 #include "modules.h"
+#include "mount.h"
 #include "plan.h"
 #include "netinit_config.h"
 #include "rescue.h"
@@ -33,17 +34,6 @@
 static struct cmdline boot_cl;   /* large: keep them off the stack */
 static struct boot_state boot_bs;
 
-static int mount_api(const char *src, const char *dir, const char *type, unsigned long flags,
-		     const char *data)
-{
-	mkdir(dir, 0755);
-	if (mount(src, dir, type, flags, data) < 0 && errno != EBUSY) {
-		nl_err("early", "mounting %s on %s failed: %s", type, dir, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
 /* /proc /sys /dev /run, then the console and /dev/kmsg. */
 static void early_setup(void)
 {
@@ -54,8 +44,7 @@ static void early_setup(void)
 	mount_api("sysfs", "/sys", "sysfs", nosuid, NULL);
 	mount_api("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
 	mount_api("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
-	mkdir("/dev/pts", 0755);
-	mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620");
+	mount_api("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620");
 	/* Without /dev/console in the archive the kernel gave us no stdio. */
 	if (fcntl(STDERR_FILENO, F_GETFD) < 0) {
 		int fd = open("/dev/console", O_RDWR | O_NOCTTY);
@@ -142,6 +131,7 @@ static void boot(int argc, char **argv)
 	if (CFG_MODULES) {
 		modules_static_nodes();
 		modules_coldplug(cl);
+		boot_preload_modules(cl, bs);
 	}
 
 	if (bs->plan.need_net) {
@@ -158,6 +148,8 @@ static void boot(int argc, char **argv)
 	boot_break(cl, STAGE_MOUNT);
 	while ((r = boot_mount_root(cl, bs, NEWROOT)) < 0)
 		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", strerror(-r));
+	while ((r = boot_extra_mounts(cl, bs, NEWROOT)) < 0)
+		boot_fail(cl, STAGE_MOUNT, "an extra mount (netinit.mount=) failed: %s", strerror(-r));
 	boot_break(cl, STAGE_POST_MOUNT);
 	boot_hooks(cl, STAGE_POST_MOUNT, bs);
 

@@ -93,50 +93,25 @@ static void plan_writable(const struct cmdline *cl, struct plan_writable *w, str
 
 /* ---- NFS ---- */
 
-/* Split "[server:]path[,options]" (kernel nfsroot and DHCP root-path form). */
-static int split_location(const char *s, struct plan_nfs *n)
+static void nfs_from_spec(const struct nfs_spec *s, struct plan_nfs *n)
 {
-	const char *slash = strchr(s, '/'), *colon = strchr(s, ':'), *path = s, *comma;
-
-	/* "server:/path": a colon before the first '/' separates the server. */
-	if (colon && (!slash || colon < slash)) {
-		if ((size_t)(colon - s) >= sizeof(n->server))
-			return -ENAMETOOLONG;
-		memcpy(n->server, s, (size_t)(colon - s));
-		n->server[colon - s] = '\0';
-		path = colon + 1;
-	}
-	comma = strchr(path, ',');
-	if (!comma)
-		return strscpy_ok(n->path, path, sizeof(n->path)) ? 0 : -ENAMETOOLONG;
-	if (!strscpy_ok(n->options, comma + 1, sizeof(n->options)) ||
-	    (size_t)(comma - path) >= sizeof(n->path))
-		return -ENAMETOOLONG;
-	memcpy(n->path, path, (size_t)(comma - path));
-	n->path[comma - path] = '\0';
-	return 0;
-}
-
-/* vers=/nfsvers= in the options (the kernel's names, fs/nfs/fs_context.c). */
-static int options_version(const char *opts)
-{
-	for (const char *p = opts; p && *p; p = strchr(p, ','), p = p ? p + 1 : NULL)
-		if (!strncmp(p, "vers=", 5) || !strncmp(p, "nfsvers=", 8))
-			return atoi(strchr(p, '=') + 1);
-	return 0;
+	strscpy_ok(n->server, s->server, sizeof(n->server));
+	strscpy_ok(n->path, s->path, sizeof(n->path));
+	strscpy_ok(n->options, s->options, sizeof(n->options));
+	n->version = s->version;
+	n->has_minor = s->has_minor;
+	n->minor = s->minor;
 }
 
 /* The location: root=nfs:/nfsroot= first, else the lease's root-path. */
 static int nfs_location(const struct cmdline *cl, const struct net_lease *lease,
 			struct plan_nfs *n, struct pctx *c)
 {
-	const char *rp;
+	struct nfs_spec spec = { 0 };
+	const char *rp, *why;
 
 	if (cl->root.nfs.path[0]) {
-		strscpy_ok(n->server, cl->root.nfs.server, sizeof(n->server));
-		strscpy_ok(n->path, cl->root.nfs.path, sizeof(n->path));
-		strscpy_ok(n->options, cl->root.nfs.options, sizeof(n->options));
-		n->version = cl->root.nfs.version;
+		nfs_from_spec(&cl->root.nfs, n);
 		return 0;
 	}
 	if (!lease)
@@ -146,24 +121,29 @@ static int nfs_location(const struct cmdline *cl, const struct net_lease *lease,
 		     "or have the DHCP server send a root-path (option 17)");
 		return -EINVAL;
 	}
-	/* an "nfs:" / "nfs4:" prefix (dracut style) is accepted too */
+	/* dracut.cmdline(7): root-path=[nfs:|nfs4:]<server-ip>:<root-dir>[(:|,)<nfs-options>] */
 	rp = lease->root_path;
 	if (!strncmp(rp, "nfs4:", 5)) {
-		n->version = 4;
+		spec.version = 4;
 		rp += 5;
 	} else if (!strncmp(rp, "nfs:", 4)) {
 		rp += 4;
 	}
-	if (split_location(rp, n) < 0) {
-		PERR(c, "nfs", "DHCP root-path \"%s\" is too long", lease->root_path);
-		return -ENAMETOOLONG;
+	why = nfs_location_parse(rp, &spec);
+	if (why) {
+		PERR(c, "nfs", "DHCP root-path \"%s\": %s", lease->root_path, why);
+		return -EINVAL;
 	}
+	nfs_from_spec(&spec, n);
 	n->from_lease = true;
 	/* root=nfs:...:<opts> or nfsroot=,<opts> add to the DHCP location */
 	if (cl->root.nfs.options[0] && !n->options[0])
 		strscpy_ok(n->options, cl->root.nfs.options, sizeof(n->options));
-	if (cl->root.nfs.version)
+	if (cl->root.nfs.version) {
 		n->version = cl->root.nfs.version;
+		n->has_minor = cl->root.nfs.has_minor;
+		n->minor = cl->root.nfs.minor;
+	}
 	return 0;
 }
 
@@ -193,12 +173,6 @@ static int plan_nfs(const struct cmdline *cl, const struct net_lease *lease, str
 		return r;
 	if (r > 0)
 		return 0; /* everything comes with the lease */
-	if (!n->version)
-		n->version = options_version(n->options);
-	if (n->version && n->version != 3 && n->version != 4) {
-		PERR(c, "nfs", "NFS version %d is not supported (3 or 4)", n->version);
-		return -EINVAL;
-	}
 	if (n->path[0] != '/') {
 		PERR(c, "nfs", "NFS path \"%s\" is not absolute", n->path);
 		return -EINVAL;
@@ -217,6 +191,118 @@ static int plan_nfs(const struct cmdline *cl, const struct net_lease *lease, str
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* ---- extra mounts ---- */
+
+/* The mount point: the last ':'-separated field that starts with '/' (the
+ * source may hold ':' itself, server:/usr; a type or options never start
+ * with '/'). Returns its start in s, or NULL. */
+static const char *mount_target_field(const char *s)
+{
+	const char *t = NULL;
+
+	for (const char *p = strchr(s, ':'); p; p = strchr(p + 1, ':'))
+		if (p[1] == '/')
+			t = p + 1;
+	return t;
+}
+
+/* Defaults, and the NFS location: type nfs for server:/path, tmpfs for "tmpfs". */
+static int mount_type(struct plan_mount *m, const char *spec, struct pctx *c)
+{
+	const char *colon = strchr(m->source, ':');
+	struct nfs_spec nfs = { 0 };
+	char loc[sizeof(m->source) + sizeof(m->options) + 1];
+	const char *why;
+
+	if (!m->type[0]) {
+		if (colon && colon[1] == '/')
+			strcpy(m->type, "nfs");
+		else if (!strcmp(m->source, "tmpfs"))
+			strcpy(m->type, "tmpfs");
+		else {
+			PERR(c, "mount", "netinit.mount=%s: give the file system type "
+			     "(<source>:<mountpoint>:<type>[:<options>])", spec);
+			return -EINVAL;
+		}
+	}
+	if (strcmp(m->type, "nfs") && strcmp(m->type, "nfs4"))
+		return 0;
+	/* one NFS spelling for all: the options join the location as in nfsroot= */
+	nfs.version = !strcmp(m->type, "nfs4") ? 4 : 0;
+	if (snprintf(loc, sizeof(loc), "%s%s%s", m->source, m->options[0] ? "," : "",
+		     m->options) >= (int)sizeof(loc))
+		why = "too long";
+	else
+		why = nfs_location_parse(loc, &nfs);
+	if (why || !nfs.server[0]) {
+		PERR(c, "mount", "netinit.mount=%s: the NFS source must be <server>:/<path>%s%s", spec,
+		     why ? ": " : "", why ? why : "");
+		return -EINVAL;
+	}
+	nfs_from_spec(&nfs, &m->nfs);
+	return 0;
+}
+
+/* "ro" among the comma-separated options. */
+static bool options_ro(const char *opts)
+{
+	for (const char *p = opts; *p; p += strcspn(p, ","), p += *p == ',')
+		if (!strncmp(p, "ro", 2) && (p[2] == ',' || !p[2]))
+			return true;
+	return false;
+}
+
+static int plan_mount_one(const char *spec, struct plan_mount *m, struct pctx *c)
+{
+	const char *t = mount_target_field(spec), *end;
+	size_t tl;
+
+	if (!t || t == spec + 1) {
+		PERR(c, "mount", "netinit.mount=%s: expected <source>:<mountpoint>[:<type>"
+		     "[:<options>]] (e.g. 10.0.0.1:/usr:/usr:nfs:ro or tmpfs:/tmp:tmpfs:size=512m)", spec);
+		return -EINVAL;
+	}
+	end = strchr(t, ':');
+	tl = end ? (size_t)(end - t) : strlen(t);
+	if ((size_t)(t - 1 - spec) >= sizeof(m->source) || tl >= sizeof(m->target) ||
+	    strstr(t, "/../") || (tl >= 3 && !strncmp(t + tl - 3, "/..", 3)) || tl < 2) {
+		PERR(c, "mount", "netinit.mount=%s: the mount point must be an absolute path below / "
+		     "without \"..\"", spec);
+		return -EINVAL;
+	}
+	memcpy(m->source, spec, (size_t)(t - 1 - spec));
+	memcpy(m->target, t, tl);
+	if (end) {
+		const char *o = strchr(end + 1, ':');
+		size_t yl = o ? (size_t)(o - end - 1) : strlen(end + 1);
+
+		if (yl >= sizeof(m->type) || (o && !strscpy_ok(m->options, o + 1, sizeof(m->options)))) {
+			PERR(c, "mount", "netinit.mount=%s: type or options too long", spec);
+			return -EINVAL;
+		}
+		memcpy(m->type, end + 1, yl);
+	}
+	m->ro = options_ro(m->options);
+	return mount_type(m, spec, c);
+}
+
+static void plan_mounts(const struct cmdline *cl, struct boot_plan *p, struct pctx *c)
+{
+	for (size_t i = 0; i < cl->nmount; i++) {
+		struct plan_mount *m = &p->mount[p->nmount];
+
+		if (plan_mount_one(cl->mount[i], m, c) < 0)
+			continue;
+		/* retried like the root (rd.timeout=, rd.retry=) */
+		m->wait_s = cl->timeout >= 0 ? cl->timeout : NFS_WAIT_DEFAULT;
+		m->nfs.wait_s = m->wait_s;
+		m->nfs.retry_s = cl->retry > 0 ? cl->retry : 0;
+		if (!strncmp(m->type, "nfs", 3))
+			p->need_net = true; /* an NFS mount under a local root needs the network too */
+		p->nmount++;
+	}
 }
 
 /* ---- image URLs ---- */
@@ -358,16 +444,29 @@ int plan_build(const struct cmdline *cl, const struct net_lease *lease, struct b
 	plan_verify(cl, &p->verify);
 	plan_writable(cl, &p->writable, &c);
 	plan_root(cl, lease, p, &c);
+	plan_mounts(cl, p, &c);
 	return c.errors;
 }
 
 /* ---- `init plan` ---- */
 
+const char *nfs_version_name(const struct plan_nfs *n)
+{
+	static const char *const v4[] = { "4.0", "4.1", "4.2" };
+
+	if (n->version == 3)
+		return "3";
+	if (n->version == 4)
+		return n->has_minor && n->minor >= 0 && n->minor <= 2 ? v4[n->minor] : "4";
+	return "4, then 3";
+}
+
 static void print_nfs(const struct plan_nfs *n, FILE *out)
 {
-	fprintf(out, "nfs.server=%s\nnfs.path=%s\nnfs.version=%s\nnfs.options=%s\n",
+	fprintf(out, "nfs.server=%s\nnfs.path=%s%s\nnfs.version=%s\nnfs.options=%s\n",
 		n->server[0] ? n->server : "(from DHCP)", n->path[0] ? n->path : "(from DHCP)",
-		n->version == 4 ? "4" : n->version == 3 ? "3" : "4, then 3", n->options);
+		strstr(n->path, "%s") ? " (%s: the client's address, once known)" : "",
+		nfs_version_name(n), n->options);
 	fprintf(out, "nfs.wait=%d s\n", n->wait_s);
 	if (n->from_lease)
 		fprintf(out, "nfs.source=DHCP root-path\n");
@@ -423,6 +522,10 @@ void plan_print(const struct boot_plan *p, FILE *out)
 		p->writable.persistent_asked ? " (persistent asked: not built yet)" : "");
 	if (p->writable.hostfiles[0])
 		fprintf(out, "writable.hostfiles=%s (not built yet: ignored)\n", p->writable.hostfiles);
+	for (size_t i = 0; i < p->nmount; i++)
+		fprintf(out, "mount=%s on %s type %s options %s\n", p->mount[i].source,
+			p->mount[i].target, p->mount[i].type,
+			p->mount[i].options[0] ? p->mount[i].options : "(defaults)");
 	fprintf(out, "init=%s\n", p->init);
 	if (p->init_args[0])
 		fprintf(out, "init.args=%s\n", p->init_args);

@@ -46,6 +46,8 @@ struct plan_nfs {
 	char path[1024];         /* absolute; "%s" replaced once the client address is known */
 	char options[512];       /* the user's options, comma separated */
 	int version;             /* 3, 4, or 0 = try 4 then 3 */
+	bool has_minor;          /* v4.1, vers=4.2, ...: that NFSv4 minor version */
+	int minor;
 	bool from_lease;         /* the location is the lease's root-path (option 17) */
 	int wait_s;              /* retry the mount this long (rd.timeout=) */
 	int retry_s;             /* at most this long between tries (rd.retry=); 0 = default */
@@ -93,6 +95,18 @@ struct plan_node {
 	char hostname[64];       /* the first ip= field 5, or "" */
 };
 
+/* netinit.mount=<source>:<mountpoint>[:<type>[:<options>]]: mounted under the
+ * new root after it, before switch_root (mount/extra.c). */
+struct plan_mount {
+	char source[512];        /* as written: server:/usr, tmpfs, /dev/vdb, LABEL=x */
+	char target[256];        /* absolute, inside the new root */
+	char type[32];           /* nfs (also nfs4), tmpfs, ext4, ...; defaulted from the source */
+	char options[512];       /* comma separated, "" = defaults */
+	bool ro;                 /* "ro" among the options */
+	int wait_s;              /* retry this long (rd.timeout=), like the root */
+	struct plan_nfs nfs;     /* type nfs: the source as an NFS location */
+};
+
 struct boot_plan {
 	enum plan_root root;
 	struct plan_node node;
@@ -103,6 +117,8 @@ struct boot_plan {
 	struct plan_image image;
 	struct plan_verify verify;
 	struct plan_writable writable;
+	struct plan_mount mount[CMDLINE_MAX_MOUNT]; /* netinit.mount=, in order */
+	size_t nmount;
 	char init[256];          /* the real init (init=) */
 	/* The words after "--", which the kernel passes to the real init (with
 	 * its own bare unknown words; init/main.c hands on the kernel's argv). */
@@ -125,5 +141,7 @@ int plan_build(const struct cmdline *cl, const struct net_lease *lease, struct b
 void plan_print(const struct boot_plan *p, FILE *out);
 
 const char *plan_root_name(enum plan_root r);
+/* "3", "4", "4.1", or "4, then 3" (no version asked): for logs and `init plan`. */
+const char *nfs_version_name(const struct plan_nfs *n);
 
 #endif

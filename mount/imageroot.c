@@ -76,16 +76,32 @@ void staged_root_discard(struct staged_root *s)
 		s->image_mounted = false;
 }
 
-static int commit_image(struct staged_root *s, bool volatile_layer, const char *newroot)
+/* `rw netinit.writable=none` on an ext image: the image itself, read-write
+ * (as the classic recipe's ramdisk was); squashfs/erofs cannot be written. */
+static int commit_image_rw(struct staged_root *s, const char *newroot)
+{
+	if (strcmp(s->fstype, "ext4")) {
+		nl_warn("mount", "rw: a %s image cannot be written; mounted read-only (use the "
+			"volatile layer, or an ext2/3/4 image)", s->fstype);
+		return loop_mount_image(s->image, s->fstype, newroot, false);
+	}
+	return loop_mount_image(s->image, s->fstype, newroot, true);
+}
+
+static int commit_image(struct staged_root *s, enum staged_mode mode, const char *newroot)
 {
 	char lower[300], rw[300];
+	bool volatile_layer = mode == STAGED_VOLATILE;
 	int r;
+
+	if (mode == STAGED_RW)
+		return commit_image_rw(s, newroot);
 
 	snprintf(lower, sizeof(lower), "%s/lower", s->run);
 	snprintf(rw, sizeof(rw), "%s/rw", s->run);
 	if (mkdir(lower, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	r = loop_mount_image(s->image, s->fstype, lower);
+	r = loop_mount_image(s->image, s->fstype, lower, false);
 	if (r < 0)
 		return r;
 	if (!CFG_OVERLAY || !volatile_layer) {
@@ -97,7 +113,7 @@ static int commit_image(struct staged_root *s, bool volatile_layer, const char *
 	return overlay_mount_volatile(lower, rw, "50%", newroot);
 }
 
-int staged_root_commit(struct staged_root *s, bool volatile_layer, const char *newroot)
+int staged_root_commit(struct staged_root *s, enum staged_mode mode, const char *newroot)
 {
 	int r;
 
@@ -108,7 +124,7 @@ int staged_root_commit(struct staged_root *s, bool volatile_layer, const char *n
 			nl_info("mount", "unpacked root (tmpfs) at %s", newroot);
 		}
 	} else if (s->kind == STAGED_IMAGE) {
-		r = commit_image(s, volatile_layer, newroot);
+		r = commit_image(s, mode, newroot);
 	} else {
 		r = -EINVAL;
 	}

@@ -32,9 +32,12 @@ int staged_root_open_tree(struct staged_root *s, int *dirfd);
 int staged_root_open_image(struct staged_root *s, const char *fstype, int *fd);
 /* Unmount whatever was staged. */
 void staged_root_discard(struct staged_root *s);
+/* How the image goes on newroot: an overlay with a tmpfs upper (the
+ * default), the image read-only (netinit.writable=none), or an ext image
+ * read-write (rw netinit.writable=none). */
+enum staged_mode { STAGED_VOLATILE, STAGED_RO, STAGED_RW };
 /* Put the verified root on newroot: move the tree, or loop-mount the image
- * with the overlay on top (volatile) or bound read-only (!volatile_layer).
- * Discards on failure.  0 or -errno (logged). */
-int staged_root_commit(struct staged_root *s, bool volatile_layer, const char *newroot);
+ * as mode says.  Discards on failure.  0 or -errno (logged). */
+int staged_root_commit(struct staged_root *s, enum staged_mode mode, const char *newroot);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef NETINIT_LOOP_H
 #define NETINIT_LOOP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Attach image (read-only, autoclear: the device goes away with the last
@@ -12,9 +13,10 @@
  * open until a mount holds its own reference, then close it.  0 or -errno. */
 int loop_attach(const char *image, char *dev, size_t devlen, int *hold);
 
-/* Attach and mount read-only at target with the given fstype
- * ("squashfs", "erofs", "ext4") through libmount.  0 or -errno, logged
- * with the stage "mount". */
-int loop_mount_image(const char *image, const char *fstype, const char *target);
+/* Attach and mount at target with the given fstype ("squashfs", "erofs",
+ * "ext4") through libmount, read-only unless rw (an ext image in RAM under
+ * `rw netinit.writable=none`: writes go to the image file in the tmpfs).
+ * 0 or -errno, logged with the stage "mount". */
+int loop_mount_image(const char *image, const char *fstype, const char *target, bool rw);
 
 #endif

@@ -43,6 +43,19 @@ int mount_fs(const char *src, const char *target, const char *fstype, const char
 	return r;
 }
 
+int mount_api(const char *src, const char *dir, const char *type, unsigned long flags,
+	      const char *data)
+{
+	int e;
+
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, flags, data) == 0 || errno == EBUSY)
+		return 0;
+	e = errno;
+	nl_err("early", "mounting %s on %s failed: %s", type, dir, strerror(e));
+	return -e;
+}
+
 int mount_tmpfs(const char *dir, const char *opts)
 {
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)

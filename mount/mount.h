@@ -20,6 +20,12 @@ struct mount_modules {
 /* Load names through mm (which may be NULL). */
 void mount_load_modules(const struct mount_modules *mm, const char *const *names, size_t n);
 
+/* The API filesystems of early boot (/proc, /sys, /dev, /run, /dev/pts):
+ * mkdir dir, mount; EBUSY (already there) is fine.  0 or -errno, logged with
+ * the stage "early". */
+int mount_api(const char *src, const char *dir, const char *type, unsigned long flags,
+	      const char *data);
+
 /* Mount src on target with libmount parsing opts (may be NULL) into
  * MS_* flags and data, then one mount(2).  0 or -errno. */
 int mount_fs(const char *src, const char *target, const char *fstype, const char *opts);

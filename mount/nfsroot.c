@@ -27,22 +27,29 @@
 
 #define NFS_STAGE "nfs"
 
+/* Options we set ourselves: the version (vers=, nfsvers=, v3, v4.1, ...) and ro/rw. */
+static bool nfs_option_ours(const char *p, size_t len)
+{
+	int major, minor;
+
+	return nfs_option_version(p, len, &major, &minor) != 0 ||
+	       (len == 2 && (!strncmp(p, "ro", 2) || !strncmp(p, "rw", 2)));
+}
+
 int nfsroot_options(const struct plan_nfs *n, struct in_addr server, int version,
 		    struct in_addr client, char *out, size_t size)
 {
-	char addr[INET_ADDRSTRLEN], caddr[INET_ADDRSTRLEN];
-	const char *user = n->options;
+	char addr[INET_ADDRSTRLEN], caddr[INET_ADDRSTRLEN], vers[8] = "4";
 	char filtered[512] = "";
-	const char *p = user;
+	const char *p = n->options;
 	int w;
 
-	/* Drop the user's vers= (we set it), keep the rest in order. */
+	/* Keep the user's options in order, without those we set. */
 	while (p && *p) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 
-		if (len && strncmp(p, "vers=", 5) && strncmp(p, "nfsvers=", 8) &&
-		    strncmp(p, "ro", len > 2 ? len : 2) && strncmp(p, "rw", len > 2 ? len : 2)) {
+		if (len && !nfs_option_ours(p, len)) {
 			size_t cur = strlen(filtered);
 
 			if (cur + len + 2 >= sizeof(filtered))
@@ -53,8 +60,11 @@ int nfsroot_options(const struct plan_nfs *n, struct in_addr server, int version
 	}
 	inet_ntop(AF_INET, &server, addr, sizeof(addr));
 	if (version == 4) {
+		if (n->version == 4 && n->has_minor)
+			snprintf(vers, sizeof(vers), "4.%d", n->minor);
 		inet_ntop(AF_INET, &client, caddr, sizeof(caddr));
-		w = snprintf(out, size, "vers=4,addr=%s,clientaddr=%s%s", addr, caddr, filtered);
+		w = snprintf(out, size, "vers=%s,addr=%s,clientaddr=%s%s", vers, addr, caddr,
+			     filtered);
 	} else {
 		/* nolock unless the user asked for locking (no statd here) */
 		int lock = strstr(filtered, ",lock") != NULL;
@@ -141,8 +151,8 @@ static int nfs_mount_retry(const struct nfs_target *t)
 	int last = 0, r = deadline_wait(&w, nfs_attempt, &a, &last, &tries);
 
 	if (r == 0) {
-		nl_info(NFS_STAGE, "mounted %s:%s with NFSv%d on %s", n->server, n->path, a.version,
-			t->target);
+		nl_info(NFS_STAGE, "mounted %s:%s with NFSv%s on %s", n->server, n->path,
+			a.version == 3 ? "3" : nfs_version_name(n), t->target);
 		return 0;
 	}
 	if (r == -ETIMEDOUT) {
@@ -154,11 +164,8 @@ static int nfs_mount_retry(const struct nfs_target *t)
 	return r;
 }
 
-/* Only what this mount needs: each module costs time (signature checks). */
-static void nfs_modules(const struct plan_nfs *n, bool volatile_layer,
-			const struct mount_modules *mm)
+size_t nfsroot_modules(const struct plan_nfs *n, bool volatile_layer, const char *mods[4])
 {
-	const char *mods[4];
 	size_t nmods = 0;
 
 	mods[nmods++] = "nfs";
@@ -168,7 +175,24 @@ static void nfs_modules(const struct plan_nfs *n, bool volatile_layer,
 		mods[nmods++] = "nfsv4";
 	if (volatile_layer)
 		mods[nmods++] = "overlay";
-	mount_load_modules(mm, mods, nmods);
+	return nmods;
+}
+
+int nfs_mount_at(const struct plan_nfs *n, bool ro, const struct net_lease *lease,
+		 const char *target)
+{
+	struct nfs_target t = { .n = n, .ro = ro, .target = target };
+	int r = net_resolve(lease, n->server, &t.addr);
+
+	if (r < 0) {
+		nl_err(NFS_STAGE, "cannot resolve NFS server %s: %s", n->server, strerror(-r));
+		return r;
+	}
+	if (lease)
+		t.client = lease->addr;
+	nl_info(NFS_STAGE, "mounting %s:%s (NFSv%s, %s) from %s on %s", n->server, n->path,
+		nfs_version_name(n), ro ? "ro" : "rw", inet_ntoa(t.addr), target);
+	return nfs_mount_retry(&t);
 }
 
 int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool ro,
@@ -176,8 +200,10 @@ int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool
 {
 	bool volatile_layer = wr->mode == PLAN_RW_VOLATILE;
 	/* With the overlay the NFS lower layer is read-only; without it ro/rw decides. */
-	struct nfs_target t = { .n = n, .ro = volatile_layer || ro, .target = newroot };
+	bool lower_ro = volatile_layer || ro;
 	char lower[] = "/run/netinit/nfsroot";
+	const char *target = newroot;
+	const char *mods[4];
 	int r;
 
 	if (!CFG_NFS) {
@@ -186,22 +212,12 @@ int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool
 	}
 	if (n->from_lease)
 		nl_info(NFS_STAGE, "root from DHCP root-path: %s", lease ? lease->root_path : "");
-	r = net_resolve(lease, n->server, &t.addr);
-	if (r < 0) {
-		nl_err(NFS_STAGE, "cannot resolve NFS server %s: %s", n->server, strerror(-r));
-		return r;
-	}
-	if (lease)
-		t.client = lease->addr;
-	nfs_modules(n, volatile_layer, mm);
+	mount_load_modules(mm, mods, nfsroot_modules(n, volatile_layer, mods));
 	if (volatile_layer) {
 		mkdir_p(lower, 0755);
-		t.target = lower;
+		target = lower;
 	}
-	nl_info(NFS_STAGE, "mounting %s:%s (NFSv%s, %s) from %s", n->server, n->path,
-		n->version == 4 ? "4" : n->version == 3 ? "3" : "4, then 3", t.ro ? "ro" : "rw",
-		inet_ntoa(t.addr));
-	r = nfs_mount_retry(&t);
+	r = nfs_mount_at(n, lower_ro, lease, target);
 	if (r < 0 || !volatile_layer)
 		return r;
 	r = overlay_mount_volatile(lower, "/run/netinit/rw", NULL, newroot);

@@ -18,6 +18,19 @@ struct plan_writable;
 int nfsroot_options(const struct plan_nfs *n, struct in_addr server, int version,
 		    struct in_addr client, char *out, size_t size);
 
+/* The modules this mount needs, and only those (each costs time: the
+ * decompression and the kernel's signature check): nfs, then nfsv3 and/or
+ * nfsv4 as the version asked says, overlay under a volatile layer.  Known
+ * from the plan alone, so the boot loads them while DHCP is still waiting.
+ * Returns how many names were put in mods. */
+size_t nfsroot_modules(const struct plan_nfs *n, bool volatile_layer, const char *mods[4]);
+
+/* Mount n's export on target: resolve the server (the lease's DNS), then
+ * retry with backoff for n->wait_s; the modules must be loaded.  For the root
+ * and for netinit.mount= NFS mounts (mount/extra.c).  0 or -errno. */
+int nfs_mount_at(const struct plan_nfs *n, bool ro, const struct net_lease *lease,
+		 const char *target);
+
 /* Mount the plan's export on newroot: resolve the server (the lease's DNS),
  * load the NFS modules through mm, retry with backoff for n->wait_s
  * (rd.timeout=, default 60 s), then the volatile overlay on top unless

@@ -60,7 +60,8 @@ static const struct row rows[] = {
 
 	/* NFS from the command line */
 	{ "nfs_kernel", "root=/dev/nfs nfsroot=10.0.2.2:/srv/%s,vers=3,tcp ip=dhcp", { 0 }, "",
-	  { "root=nfs", "nfs.server=10.0.2.2", "nfs.path=/srv/%s", "nfs.version=3",
+	  { "root=nfs", "nfs.server=10.0.2.2", "nfs.path=/srv/%s (%s: the client's address, once known)",
+	    "nfs.version=3",
 	    "nfs.options=vers=3,tcp", "network=up before the root" } },
 	{ "nfs_kernel_lease_substitutes", "root=/dev/nfs nfsroot=10.0.2.2:/srv/%s ip=dhcp",
 	  LEASE(.siaddr = "10.0.2.9"), "", { "nfs.server=10.0.2.2", "nfs.path=/srv/10.0.2.15",
@@ -81,6 +82,24 @@ static const struct row rows[] = {
 	  { "nfs.wait=9 s" } },
 	{ "nfs_writable_none_rw", "root=nfs:10.0.2.2:/r rw netinit.writable=none", LEASE(0), "",
 	  { "writable=none", "ro=0" } },
+
+	/* netinit.mount= */
+	{ "mount_nfs_usr", "root=http://s/r.ext3.gz netinit.mount=10.0.2.2:/usr:/usr:nfs:ro,vers=3 "
+	  "netinit.mount=tmpfs:/scratch:tmpfs:size=64m,mode=1777", { 0 }, "",
+	  { "mount=10.0.2.2:/usr on /usr type nfs options ro,vers=3",
+	    "mount=tmpfs on /scratch type tmpfs options size=64m,mode=1777" } },
+	{ "mount_defaults", "root=/dev/vda netinit.mount=srv:/home:/home netinit.mount=tmpfs:/tmp",
+	  { 0 }, "", { "mount=srv:/home on /home type nfs options (defaults)",
+	  "mount=tmpfs on /tmp type tmpfs options (defaults)", "network=up before the root" } },
+	{ "mount_tmpfs_no_net", "root=/dev/vda netinit.mount=tmpfs:/tmp", { 0 }, "",
+	  { "network=not needed" } },
+	{ "mount_device_needs_type", "root=/dev/vda netinit.mount=/dev/vdb:/data", { 0 }, "mount",
+	  { "root=local" }, { "mount=" } },
+	{ "mount_bad", "root=/dev/vda netinit.mount=tmpfs netinit.mount=tmpfs:/a/../b:tmpfs "
+	  "netinit.mount=srv:/x:/x:nfs:vers=2 netinit.mount=/dev/vdb:/:ext4", { 0 },
+	  "mount mount mount mount", { "root=local" }, { "mount=" } },
+	{ "mount_device", "root=/dev/vda netinit.mount=LABEL=data:/srv/data:ext4:noatime", { 0 }, "",
+	  { "mount=LABEL=data on /srv/data type ext4 options noatime" } },
 
 	/* NFS from DHCP */
 	{ "nfs_root_path", "root=/dev/nfs ip=dhcp", LEASE(.root_path = "10.0.2.2:/srv/nfs/%s,vers=3",
