@@ -50,8 +50,12 @@ static void kmsg_write(const char *line, size_t len)
 	if (kmsg_writes >= 8) {
 		int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 
+		/* dup3(O_CLOEXEC), not dup2(): dup2() clears close-on-exec on
+		 * the target, and the kmsg fd would leak into hooks, the shell
+		 * and the real init (dup(2): "the close-on-exec flag for the
+		 * duplicate descriptor is off"). */
 		if (fd >= 0) {
-			dup2(fd, kmsg_fd);
+			dup3(fd, kmsg_fd, O_CLOEXEC);
 			close(fd);
 		}
 		kmsg_writes = 0;
