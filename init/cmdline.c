@@ -407,6 +407,9 @@ static void cmdline_defaults(struct cmdline *cl)
 	cl->timeout = -1;
 	cl->fetch_timeout = -1;
 	cl->fetch_retries = -1;
+	cl->hook_timeout = -1;
+	cl->retries = -1;
+	cl->shell_timeout = -1;
 	strcpy(cl->init, "/sbin/init");
 	strcpy(cl->writable, "volatile");
 	strcpy(cl->writable_dirs, "etc,var,tmp");
@@ -1406,6 +1409,36 @@ static void h_writable_dirs(struct pstate *ps, const char *key, const char *val)
 	copy_str(ps->cl->writable_dirs, sizeof(ps->cl->writable_dirs), val);
 }
 
+/* netinit.hook.timeout=, netinit.hook.onfail=, netinit.report=,
+ * netinit.retries=, netinit.shell.timeout= (doc/hooks.md, doc/failure.md) */
+static void h_hook_timeout(struct pstate *ps, const char *key, const char *val)
+{
+	set_seconds(ps, key, val, &ps->cl->hook_timeout, 1);
+}
+static void h_hook_onfail(struct pstate *ps, const char *key, const char *val)
+{
+	if (!strcmp(val, "fail") || !strcmp(val, "skip"))
+		copy_str(ps->cl->hook_onfail, sizeof(ps->cl->hook_onfail), val);
+	else
+		ERR(ps, key, "expected fail or skip");
+}
+static void h_report(struct pstate *ps, const char *key, const char *val)
+{
+	if (strncmp(val, "http://", 7) != 0)
+		ERR(ps, key, "expected an http:// URL (the report is a plain HTTP POST)");
+	else if (url_check(ps, key, val))
+		copy_str(ps->cl->report_url, sizeof(ps->cl->report_url), val);
+}
+static void h_retries(struct pstate *ps, const char *key, const char *val)
+{
+	if (!parse_int(val, 0, 100, &ps->cl->retries))
+		ERR(ps, key, "expected a whole number from 0 to 100");
+}
+static void h_shell_timeout(struct pstate *ps, const char *key, const char *val)
+{
+	set_seconds(ps, key, val, &ps->cl->shell_timeout, 0);
+}
+
 static void h_hostfiles(struct pstate *ps, const char *key, const char *val)
 {
 	if (url_check(ps, key, val))
@@ -1524,6 +1557,11 @@ static const struct keydef {
 	{ "netinit.key", h_key, VAL_NEEDED },
 	{ "netinit.fetch.timeout", h_fetch_timeout, VAL_NEEDED },
 	{ "netinit.fetch.retries", h_fetch_retries, VAL_NEEDED },
+	{ "netinit.hook.timeout", h_hook_timeout, VAL_NEEDED },
+	{ "netinit.hook.onfail", h_hook_onfail, VAL_NEEDED },
+	{ "netinit.report", h_report, VAL_NEEDED },
+	{ "netinit.retries", h_retries, VAL_NEEDED },
+	{ "netinit.shell.timeout", h_shell_timeout, VAL_NEEDED },
 };
 
 static void cmdline_dispatch(struct pstate *ps, const struct cmdline_word *w)
