@@ -298,7 +298,9 @@ static void kill_group(struct hook_run *h)
 		reap(h);
 	}
 	kill(-h->pid, SIGKILL); /* the rest of the group, even when the leader ended */
-	for (end = now_ms() + 5000; !h->exited && now_ms() < end; sleep_ms(20))
+	/* Until the group is gone (its orphans are reaped here, as PID 1's). */
+	for (end = now_ms() + 5000; (!h->exited || kill(-h->pid, 0) == 0) && now_ms() < end;
+	     sleep_ms(20))
 		reap(h);
 }
 
