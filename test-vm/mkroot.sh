@@ -25,6 +25,15 @@ cat > "$tree/sbin/init" <<'INIT'
 export PATH=/bin:/sbin
 m() { echo "NETINIT-TEST $*"; }
 m "pid=$$"
+# Every fd PID 1 holds: the kernel's console (0-2) and what this script opened
+# (busybox sh keeps the script itself open); anything else leaked from netinit.
+# Listed by a child into a file: a $(...) or a redirection here would add
+# PID 1's own pipe or saved fds.
+sh -c 'ls -l /proc/1/fd > /run/pid1-fds 2>&1'
+m "pid1-fds=$(sed -n 's/.* \([0-9]*\) -> \(.*\)/\1:\2/p' /run/pid1-fds | tr ' ' _ | tr '\n' ' ')"
+m "strays=$(ps | grep -c '[s]leep 99[0-9]')"
+[ -f /run/netinit/timings ] && m "timings=$(tr '\n' ' ' < /run/netinit/timings)"
+[ -f /run/netinit/boot-summary ] && m "summary=$(tr '\n' ' ' < /run/netinit/boot-summary)"
 for d in /proc /sys /dev /run; do
 	if grep -q "^[^ ]* $d " /proc/mounts; then m "mounted $d ($(grep "^[^ ]* $d " /proc/mounts | cut -d' ' -f3))"; else m "NOT-mounted $d"; fi
 done
@@ -43,10 +52,18 @@ done
 [ -d /run/systemd/network ] && m "networkd=$(cat /run/systemd/network/*.network 2>/dev/null | grep -E '^(Name|KeepConfiguration)=' | tr '\n' ' ')"
 m "addr=$(ip -4 -o addr show 2>/dev/null | grep -v ' lo ' | awk '{print $2, $4}' | tr '\n' ' ')"
 dmesg | grep 'netinit' | sed 's/^/NETINIT-KMSG /' | tail -n 60
+dmesg | grep 'netinit [a-z-]*: hook ' | sed 's/^/NETINIT-KMSG-HOOK /'
 m "done"
 poweroff -f
 INIT
 chmod 755 "$tree/sbin/init"
+# A hook shipped inside the root (run only when the root is trusted: doc/hooks.md).
+mkdir -p "$tree/etc/netinit/hooks/post-mount"
+cat > "$tree/etc/netinit/hooks/post-mount/50-from-root" <<'HOOK'
+#!/bin/sh
+echo "ROOT-HOOK ran from the root image, NEWROOT=$NETINIT_NEWROOT kind=$NETINIT_ROOT_KIND"
+HOOK
+chmod 755 "$tree/etc/netinit/hooks/post-mount/50-from-root"
 if [ $mode = ext4 ]; then
 	rm -f "$out"
 	mkfs.ext4 -q -F -L netroot -d "$tree" "$out" 32M
