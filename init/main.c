@@ -144,6 +144,7 @@ static void boot(int argc, char **argv)
 	boot_hooks(cl, STAGE_CMDLINE, &bs);
 
 	boot_break(cl, STAGE_PRE_UDEV);
+	boot_hooks(cl, STAGE_PRE_UDEV, &bs);
 	if (CFG_MODULES) {
 		modules_static_nodes();
 		modules_coldplug(cl, &mr);
@@ -161,6 +162,7 @@ static void boot(int argc, char **argv)
 	boot_break(cl, STAGE_PRE_MOUNT);
 	boot_hooks(cl, STAGE_PRE_MOUNT, &bs);
 	boot_break(cl, STAGE_MOUNT);
+	boot_hooks(cl, STAGE_MOUNT, &bs);
 	while ((r = stage_mount_root(cl, &bs)) < 0)
 		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", strerror(-r));
 	boot_break(cl, STAGE_POST_MOUNT);
