@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "report.h"
+#include "watchdog.h"
 #include "util.h"
 
 static const char *const api_mounts[] = { "/dev", "/proc", "/sys", "/run" };
@@ -276,6 +278,7 @@ int switch_root(const char *newroot, const char *init, char *const argv[], bool 
 	zonefd = open("/proc/zoneinfo", O_RDONLY | O_CLOEXEC);
 
 	kill_strays();
+	report_at_switch_root(); /* into /run/netinit/ before /run moves */
 	r = move_api_mounts(newroot);
 	if (r < 0) {
 		if (memfd >= 0)
@@ -310,6 +313,7 @@ int switch_root(const char *newroot, const char *init, char *const argv[], bool 
 	}
 	nl_info("switch_root", "freed the initramfs: %u files, %llu KiB (free memory %lld -> %lld kB); exec %s",
 		f.files, f.bytes / 1024, free_before, free_after, init);
+	watchdog_handover();
 	execv(init, argv);
 	r = -errno;
 	nl_err("switch_root", "exec %s failed: %s", init, strerror(errno));

@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""Test listeners for the boot report (test-vm/test-policy.sh): a syslog
+receiver on UDP and an HTTP server taking POSTs, each appending what it
+got to a file.  Usage: listener.py ADDR UDP_PORT HTTP_PORT OUTDIR"""
+import http.server, os, socket, sys, threading
+
+addr, udp_port, http_port, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+
+def syslog():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, udp_port))
+    while True:
+        data, peer = s.recvfrom(65535)
+        with open(os.path.join(out, "syslog.txt"), "ab") as f:
+            f.write(data.rstrip(b"\n") + b"\n")
+
+class Post(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(n)
+        with open(os.path.join(out, "http.txt"), "ab") as f:
+            f.write(b"POST " + self.path.encode() + b" " + self.headers.get("Content-Type", "").encode() + b"\n" + body)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+
+threading.Thread(target=syslog, daemon=True).start()
+http.server.HTTPServer((addr, http_port), Post).serve_forever()

@@ -1,0 +1,120 @@
+#!/bin/bash
+# VM tests of the failure policy, the rescue shell and the report
+# (doc/failure.md):
+#   1. rd.break=pre-mount: the summary, a shell the test drives, the boot
+#      continues; the timings line and /run/netinit/timings in the new root;
+#   2. rd.shell with nobody at the console: the shell ends after
+#      netinit.shell.timeout=, the policy reboots (QEMU exits);
+#   3. on a namespace network (udhcpd with log server option 7): a failing
+#      hook fails the boot, the report reaches a syslog listener (RFC 5424)
+#      and an HTTP listener (netinit.report=), and the default policy reboots.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. test-vm/lib.sh
+. test-vm/hooklib.sh
+disk=$VM_DIR/root-policy.ext4
+bash test-vm/mkroot.sh --ext4 "$disk" >/dev/null || { echo "FAIL: policy: cannot build the root disk"; exit 1; }
+drive=(-drive "file=$disk,if=virtio,format=raw,snapshot=on")
+t_all=$(date +%s)
+
+# 1. rd.break=pre-mount
+n=policy-break
+vm_start $n 120 "root=LABEL=netroot rd.timeout=30 rd.break=pre-mount" "${drive[@]}"
+if vm_wait_for $n 'netinit:pre-mount# ' 60 "rd.break=pre-mount gives a shell prompt on the console"; then
+	vm_expect $n '======== netinit rescue shell: pre-mount' "the shell is preceded by the summary"
+	vm_expect $n '^root: +LABEL=netroot \(block\)' "the summary names the root source"
+	vm_expect $n '^last log lines:' "and the last log lines"
+	vm_send $n $'echo SHELL-SAYS $((6*7))\n'
+	vm_wait_for $n '^SHELL-SAYS 42' 30 "a command typed in the shell runs and its output comes back"
+	vm_send $n $'exit\n'
+	vm_wait_for $n 'NETINIT-TEST done' 60 "the boot continues after exit"
+	vm_expect $n 'netinit switch_root: timings: cmdline=[0-9.]+ pre-udev=[0-9.]+ pre-mount=[0-9.]+ mount=[0-9.]+ post-mount=[0-9.]+ pre-pivot=[0-9.]+ kernel=[0-9.]+ total=[0-9.]+' "one timings line at switch_root, every stage"
+	vm_expect $n 'NETINIT-TEST timings=cmdline=[0-9.]+ .*total=' "/run/netinit/timings (key=value) in the booted system"
+	vm_expect $n 'NETINIT-TEST summary=result=ok ' "/run/netinit/boot-summary in the booted system"
+fi
+vm_wait $n
+
+# 2. rd.shell and nobody at the console: bounded, then the policy.
+n=policy-noinput
+t0=$(date +%s)
+vm_run $n 120 "root=LABEL=missing rd.timeout=2 rd.shell netinit.shell.timeout=5 netinit.retries=0 panic=1" "${drive[@]}"
+rc=$?
+vm_expect $n 'netinit:mount# ' "rd.shell started a shell for the failed mount"
+vm_expect $n '^failure: +root device LABEL=missing did not appear' "its summary names the failure"
+vm_expect $n 'no one at the console \(no input for 5 s, or EOF\): shell ended' "with no input the shell ends after netinit.shell.timeout=5"
+vm_expect $n 'will reboot in 1 s' "then the failure policy acts"
+if [ $rc = 0 ]; then echo "PASS: $n: the node rebooted by itself ($(( $(date +%s) - t0 )) s)"
+else echo "FAIL: $n: QEMU did not exit (rc $rc): the headless node was stuck"; vm_failures=$((vm_failures + 1)); fi
+
+# 3. The report on a namespace network (under the shared lock).
+n=policy-report
+exec {lock}>/tmp/netinit-test.lock
+flock "$lock"
+ns=ni-policy-$$ tap=tapp$$ out=$VM_DIR/report; rm -rf "$out"; mkdir -p "$out"
+cleanup() { ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$ns" 2>/dev/null; }
+trap cleanup EXIT
+ok=1
+ip netns add "$ns" && ip -n "$ns" link set lo up && ip -n "$ns" link add br0 type bridge &&
+	ip -n "$ns" addr add 10.79.0.1/24 dev br0 && ip -n "$ns" link set br0 up &&
+	ip -n "$ns" tuntap add "$tap" mode tap && ip -n "$ns" link set "$tap" master br0 up || ok=0
+cat > "$out/udhcpd.conf" <<EOC
+start 10.79.0.50
+end 10.79.0.60
+interface br0
+lease_file $out/udhcpd.leases
+pidfile $out/udhcpd.pid
+opt subnet 255.255.255.0
+opt router 10.79.0.1
+opt logsrv 10.79.0.1
+opt ntpsrv 10.79.0.1
+opt hostname node37
+opt lease 600
+EOC
+: > "$out/udhcpd.leases"
+if [ $ok = 1 ]; then
+	ip netns exec "$ns" busybox udhcpd -f "$out/udhcpd.conf" > "$out/udhcpd.log" 2>&1 &
+	ip netns exec "$ns" python3 test-vm/listener.py 10.79.0.1 514 8080 "$out" > "$out/listener.log" 2>&1 &
+	sleep 1
+fi
+tree=$VM_DIR/policy-tree; rm -rf "$tree"
+hook pre-mount 50-broken "$tree" <<'H'
+#!/bin/sh
+echo "checking the site's storage... not there"
+exit 4
+H
+initrd=$VM_DIR/initramfs-policy.img
+hooks_initrd "$tree" "$initrd" || ok=0
+if [ $ok = 1 ]; then
+	t0=$(date +%s)
+	ip netns exec "$ns" bash -c ". test-vm/lib.sh; VM_NET=none VM_INITRD='$initrd' vm_run $n 150 \
+		'root=LABEL=netroot rd.timeout=30 ip=dhcp rd.neednet=1 netinit.retries=0 netinit.report=http://10.79.0.1:8080/netinit/report' \
+		-netdev tap,id=n0,ifname=$tap,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=52:54:00:79:00:37 \
+		${drive[*]}"
+	rc=$?
+	echo "note: $n: $(( $(date +%s) - t0 )) s"
+	vm_expect $n 'netinit pre-mount: hook 50-broken: checking the site' "the failing hook's output is logged"
+	vm_expect $n 'hook 50-broken failed: exit status 4' "its exit status is named"
+	vm_expect $n 'netinit report: sent [0-9]+ syslog lines to 10.79.0.1:514 \(DHCP log server\)' "the report went to the DHCP log server (option 7)"
+	vm_expect $n 'report sent to http://10.79.0.1:8080/netinit/report \(HTTP 200\)' "and to netinit.report= by HTTP POST"
+	vm_expect $n 'will reboot in 10 s' "the default policy: reboot after 10 s"
+	if [ $rc = 0 ] && vm_text $n | grep -aq 'will reboot'; then echo "PASS: $n: the node rebooted (QEMU exited under -no-reboot)"
+	else echo "FAIL: $n: the node did not reboot (rc $rc)"; vm_failures=$((vm_failures + 1)); fi
+	sl=$out/syslog.txt
+	if grep -aqE '^<27>1 [0-9TZ:.-]+ node37 netinit 1 boot-report - result=failed$' "$sl" 2>/dev/null; then
+		echo "PASS: $n: the syslog listener got an RFC 5424 message (PRI 27 = daemon.err, version 1, host node37)"
+	else echo "FAIL: $n: no RFC 5424 'result=failed' line at the syslog listener ($(head -c 300 "$sl" 2>/dev/null))"; vm_failures=$((vm_failures + 1)); fi
+	for kv in 'stage=pre-mount' 'error=pre-mount hooks failed' 'hostname=node37' 'mac=52:54:00:79:00:37' 'ip=10.79.0.5[0-9]/24' 'timings=cmdline=' 'log=.*hook 50-broken: checking'; do
+		if grep -aqE " boot-(report|log) - $kv" "$sl" 2>/dev/null; then echo "PASS: $n: syslog report has $kv"
+		else echo "FAIL: $n: syslog report lacks $kv"; vm_failures=$((vm_failures + 1)); fi
+		if grep -aqE "^$kv" "$out/http.txt" 2>/dev/null; then echo "PASS: $n: HTTP report has $kv"
+		else echo "FAIL: $n: HTTP report lacks $kv"; vm_failures=$((vm_failures + 1)); fi
+	done
+	grep -aq '^POST /netinit/report text/plain' "$out/http.txt" 2>/dev/null && echo "PASS: $n: the HTTP report is a text/plain POST to the URL's path" ||
+		{ echo "FAIL: $n: no POST to /netinit/report"; vm_failures=$((vm_failures + 1)); }
+else
+	echo "FAIL: $n: cannot run: the namespace network or the initramfs could not be set up"; vm_failures=$((vm_failures + 1))
+fi
+cleanup; trap - EXIT
+flock -u "$lock"
+echo "note: policy tests: $(( $(date +%s) - t_all )) s"
+vm_result
