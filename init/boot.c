@@ -12,6 +12,7 @@
 #include "nfsroot.h"
 #include "netinit_config.h"
 #include "rescue.h"
+#include "report.h"
 #include "util.h"
 
 static struct net_lease boot_lease;
@@ -82,6 +83,7 @@ void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_sta
 {
 	int r;
 
+	report_state(cl, bs); /* what the rescue summary and the report tell */
 	if (!CFG_HOOKS)
 		return;
 	while ((r = hooks_stage(cl, stage, bs, "/newroot")) < 0)
