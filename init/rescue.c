@@ -19,11 +19,23 @@
 
 #include "log.h"
 #include "netinit_config.h"
+#include "renew.h"
 #include "report.h"
 #include "util.h"
 #include "watchdog.h"
 
 static unsigned stage_retries; /* netinit.retries: automatic retries used so far */
+static struct net_lease *renew_lease;
+
+void boot_renew_lease(struct net_lease *l) { renew_lease = l; }
+
+/* Progress: each stage start and each download progress line (log.c). */
+static void boot_progress(void)
+{
+	watchdog_progress();
+	if (CFG_NET && renew_lease)
+		net_renew_tick(renew_lease);
+}
 
 static const char *action_name(enum fail_action a)
 {
@@ -267,7 +279,8 @@ int boot_fail(const struct cmdline *cl, enum boot_stage stage, const char *fmt, 
 void boot_break(const struct cmdline *cl, enum boot_stage stage)
 {
 	report_stage(stage);
-	watchdog_progress();
+	log_set_progress_hook(boot_progress);
+	boot_progress();
 	if (!(cl->break_mask & (1u << stage)))
 		return;
 	nl_info("rescue", "rd.break=%s: stopping before %s", boot_stage_name(stage), boot_stage_name(stage));

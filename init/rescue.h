@@ -38,6 +38,10 @@ void boot_break(const struct cmdline *cl, enum boot_stage stage);
  * RESCUE_GAVE_UP when nobody used it, -errno when it could not start. */
 int rescue_shell(const struct cmdline *cl, const char *why);
 
+/* Renew this lease at T1 while the boot goes on (net/renew.h). */
+struct net_lease;
+void boot_renew_lease(struct net_lease *l);
+
 /* Reboot, power off or halt now; never returns (loops if the syscall fails). */
 __attribute__((noreturn)) void boot_final_action(enum fail_action a, const char *reason);
 

@@ -64,7 +64,6 @@ static void watchdog_open(void)
 		wd_fd = -1;
 		return;
 	}
-	log_set_progress_hook(watchdog_progress);
 	nl_info("watchdog", "%s (%.32s) armed, timeout %d s; fed while the boot makes progress "
 		"(stuck after %d s)", WATCHDOG_DEV, info.identity[0] ? (char *)info.identity : "?",
 		wd_timeout, WATCHDOG_STUCK_S);

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Test listeners for the boot report (test-vm/test-policy.sh): a syslog
-receiver on UDP and an HTTP server taking POSTs, each appending what it
-got to a file.  Usage: listener.py ADDR UDP_PORT HTTP_PORT OUTDIR"""
+receiver on UDP and an HTTP server taking POSTs (appended to a file) and serving GETs from OUTDIR/www.  Usage: listener.py ADDR UDP_PORT HTTP_PORT OUTDIR"""
 import http.server, os, socket, sys, threading
 
 addr, udp_port, http_port, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -23,6 +22,17 @@ class Post(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
+    def do_GET(self):
+        path = os.path.join(out, "www", os.path.basename(self.path))
+        try:
+            body = open(path, "rb").read()
+        except OSError:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
     def log_message(self, *a):
         pass
 

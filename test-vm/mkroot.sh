@@ -15,10 +15,14 @@ if [ $mode = ext4 ]; then tree=$(mktemp -d); else tree=$out; rm -rf "$tree"; mkd
 mkdir -p "$tree"/{bin,sbin,etc,proc,sys,dev,run,tmp,var,root,usr/bin,usr/sbin}
 cp "$(readlink -f "$busybox")" "$tree/bin/busybox"
 for a in sh ls cat echo mount grep sed awk sleep poweroff reboot dmesg cut sort tr head wc \
-	 mountpoint hostname ip uname id stat df free ps test [ readlink basename; do
+	 mountpoint hostname ip uname id stat df free ps test [ readlink basename syslogd logger; do
 	ln -s busybox "$tree/bin/$a"
 done
 echo "netinit-test-root" > "$tree/etc/netinit-test-root"
+# What the example hooks look for: an NTP client (chrony, timesyncd), distcc.
+mkdir -p "$tree/etc/chrony" "$tree/lib/systemd" "$tree/etc/default"
+: > "$tree/lib/systemd/systemd-timesyncd"
+printf 'STARTDISTCC="false"\nALLOWEDNETS="127.0.0.1"\n' > "$tree/etc/default/distcc"
 cat > "$tree/sbin/init" <<'INIT'
 #!/bin/sh
 # netinit VM test root: report what the test asserts, then power off.
@@ -51,6 +55,16 @@ done
 [ -f /etc/hostname ] && m "etc-hostname=$(cat /etc/hostname)"
 [ -d /run/systemd/network ] && m "networkd=$(cat /run/systemd/network/*.network 2>/dev/null | grep -E '^(Name|KeepConfiguration)=' | tr '\n' ' ')"
 m "addr=$(ip -4 -o addr show 2>/dev/null | grep -v ' lo ' | awk '{print $2, $4}' | tr '\n' ' ')"
+# What the example hooks (hooks/examples/) configured; a busybox syslogd set
+# up by 20-remote-syslog forwards a test message to the log server.
+if [ -f /etc/default/busybox-syslogd ]; then
+	. /etc/default/busybox-syslogd
+	syslogd $SYSLOG_OPTS && sleep 1 && logger -t site-test "hello from the booted root $(hostname)" && sleep 1
+fi
+for f in /etc/default/busybox-syslogd /etc/rsyslog.d/90-netinit-remote.conf /etc/chrony/sources.d/netinit.sources \
+	 /etc/systemd/timesyncd.conf.d/50-netinit.conf /etc/default/distcc /root/.ssh/authorized_keys /etc/hosts; do
+	[ -f "$f" ] && sed "s|^|NETINIT-TEST file $f: |" "$f"
+done
 dmesg | grep 'netinit' | sed 's/^/NETINIT-KMSG /' | tail -n 60
 dmesg | grep 'netinit [a-z-]*: hook ' | sed 's/^/NETINIT-KMSG-HOOK /'
 m "done"

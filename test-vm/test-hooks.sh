@@ -78,7 +78,63 @@ vm_expect $n "NETINIT-TEST strays=0" "no hook process survived into the real ini
 vm_expect $n "NETINIT-KMSG-HOOK .*netinit pre-mount: hook 10-hang: hanging now" "hook output is in the booted system's kernel log (journal) with its name"
 vm_expect $n "NETINIT-TEST pid=1\b" "the real init ran"
 fds=$(vm_text $n | grep -a -m1 'NETINIT-TEST pid1-fds=' | sed 's/.*pid1-fds=//; s/\r$//')
-bad=$(for f in $fds; do case $f in [012]:/dev/console|[012]:/dev/console_(deleted)|[012]:/dev/ttyS0|*:/sbin/init) ;; *) echo "$f" ;; esac; done)
+bad=$(for f in $fds; do case $f in [012]:/dev/console|[012]:"/dev/console_(deleted)"|[012]:/dev/ttyS0|*:/sbin/init) ;; *) echo "$f" ;; esac; done)
 if [ -n "$fds" ] && [ -z "$bad" ]; then echo "PASS: $n: the new root's PID 1 holds only the console and its own script ($fds)"
 else echo "FAIL: $n: the new root's PID 1 holds fds it did not open: ${bad:-no fd list on the console}"; vm_failures=$((vm_failures + 1)); fi
+
+# 2. The example hooks' other branches, run on the host against scratch roots
+#    (rsyslog root; timesyncd and chrony; refusal without a pin).
+ex=hooks/examples/post-mount
+scratch=$VM_DIR/examples-host; rm -rf "$scratch"; mkdir -p "$scratch/r/etc/rsyslog.d" "$scratch/r/root"
+exenv=(env -i PATH=/usr/bin:/bin NETINIT_NEWROOT="$scratch/r" NETINIT_LOGSRV="10.9.9.9 10.9.9.8" NETINIT_NTP="10.9.9.7")
+"${exenv[@]}" busybox sh $ex/20-remote-syslog >/dev/null
+grep -qx '\*\.\* @10.9.9.9:514' "$scratch/r/etc/rsyslog.d/90-netinit-remote.conf" 2>/dev/null &&
+	echo "PASS: examples-host: rsyslog root: forwards *.* to the first DHCP log server" ||
+	{ echo "FAIL: examples-host: rsyslog root: no forwarding rule"; vm_failures=$((vm_failures + 1)); }
+"${exenv[@]}" busybox sh $ex/30-ntp > "$scratch/ntp.out"
+grep -q 'no timesyncd or chrony' "$scratch/ntp.out" && [ ! -e "$scratch/r/etc/chrony" ] &&
+	echo "PASS: examples-host: a root without an NTP client is left alone (and told)" ||
+	{ echo "FAIL: examples-host: 30-ntp on a root without an NTP client"; vm_failures=$((vm_failures + 1)); }
+
+# 3. The examples in a VM on a namespace network (udhcpd: log server and NTP
+#    server options 7 and 42, host name, domain): installed into the
+#    initramfs, run against the busybox root; its busybox syslogd forwards to
+#    the log server.  Under the shared lock.
+n=examples
+exec {lock}>/tmp/netinit-test.lock
+flock "$lock"
+out=$VM_DIR/examples; rm -rf "$out"; mkdir -p "$out"
+trap site_net_down EXIT
+tree=$VM_DIR/examples-tree; rm -rf "$tree"; mkdir -p "$tree/etc/netinit/hooks/post-mount" "$tree/etc/netinit/site"
+cp -p hooks/examples/post-mount/* "$tree/etc/netinit/hooks/post-mount/"
+printf '10.79.0.1\tmaster.cluster.example master\n10.79.0.2\tstorage\n' > "$tree/etc/netinit/site/hosts"
+key='ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDNetinitTestKeyNotARealKeyAtAllxxxxxxxxxxxx admin@master'
+printf '%s\nnot a key line\n' "$key" > "$out/www/authorized_keys"
+pin=$(sha256sum "$out/www/authorized_keys" | cut -d' ' -f1)
+initrd=$VM_DIR/initramfs-examples.img
+if site_net_up "$out" "opt hostname node37" "opt domain cluster.example" "opt lease 600" && hooks_initrd "$tree" "$initrd"; then
+	t0=$(date +%s)
+	VM_INITRD=$initrd site_net_boot $n 150 "root=LABEL=netroot rw rd.timeout=30 ip=dhcp rd.neednet=1 panic=1 site.sshkeys=http://10.79.0.1:8080/authorized_keys site.sshkeys.sha256=$pin" \
+		52:54:00:79:00:37 "${drive[@]}"
+	echo "note: $n: $(( $(date +%s) - t0 )) s"
+	vm_expect $n 'hook 20-remote-syslog: busybox syslogd: forwarding to 10.79.0.1:514' "20-remote-syslog: the DHCP log server (option 7) for busybox syslogd"
+	vm_expect $n 'NETINIT-TEST file /etc/default/busybox-syslogd: SYSLOG_OPTS="-L -R 10.79.0.1:514"' "its config is in the booted root"
+	if grep -aq 'site-test: hello from the booted root' "$out/syslog.txt" 2>/dev/null; then
+		echo "PASS: $n: the booted root's busybox syslogd forwarded a message to the log server"
+	else echo "FAIL: $n: no message from the booted root's syslogd at the log server ($(tail -c 300 "$out/syslog.txt" 2>/dev/null))"; vm_failures=$((vm_failures + 1)); fi
+	vm_expect $n 'NETINIT-TEST file /etc/chrony/sources.d/netinit.sources: server 10.79.0.1 iburst' "30-ntp: chrony gets the option 42 server"
+	vm_expect $n 'NETINIT-TEST file /etc/systemd/timesyncd.conf.d/50-netinit.conf: NTP=10.79.0.1' "30-ntp: timesyncd gets NTP= from option 42"
+	vm_expect $n 'NETINIT-TEST file /etc/default/distcc: STARTDISTCC="true"' "40-distccd: distccd enabled"
+	vm_expect $n 'NETINIT-TEST file /etc/default/distcc: ALLOWEDNETS="10.79.0.0/24"' "40-distccd: the cluster network is its allowed list"
+	vm_expect $n 'NETINIT-TEST file /etc/default/distcc: LISTENER="10.79.0.5[0-9]"' "40-distccd: it listens on the node's address"
+	vm_expect $n 'hook 50-ssh-keys: http://10.79.0.1:8080/authorized_keys: sha256 verified' "50-ssh-keys: keys from a URL, checked against the pin"
+	vm_expect $n "NETINIT-TEST file /root/.ssh/authorized_keys: $key" "the key is in root's authorized_keys"
+	vm_reject $n 'NETINIT-TEST file /root/.ssh/authorized_keys: not a key' "lines that are not keys are dropped"
+	vm_expect $n 'NETINIT-TEST file /etc/hosts: 10.79.0.5[0-9].node37.cluster.example node37' "60-hosts: the node's own name and address"
+	vm_expect $n 'NETINIT-TEST file /etc/hosts: 10.79.0.1.master.cluster.example master' "60-hosts: the site's list"
+else
+	echo "FAIL: $n: cannot run: the namespace network or the initramfs could not be set up"; vm_failures=$((vm_failures + 1))
+fi
+site_net_down; trap - EXIT
+flock -u "$lock"
 vm_result

@@ -40,7 +40,8 @@ t0=$(date +%s)
 vm_run $n 120 "root=LABEL=missing rd.timeout=2 rd.shell netinit.shell.timeout=5 netinit.retries=0 panic=1" "${drive[@]}"
 rc=$?
 vm_expect $n 'netinit:mount# ' "rd.shell started a shell for the failed mount"
-vm_expect $n '^failure: +root device LABEL=missing did not appear' "its summary names the failure"
+vm_expect $n '^failure: +could not mount the root filesystem' "its summary names the failure"
+vm_expect $n '^\[[0-9.]+\] mount: ERROR: root device LABEL=missing did not appear' "and its last log lines say why"
 vm_expect $n 'no one at the console \(no input for 5 s, or EOF\): shell ended' "with no input the shell ends after netinit.shell.timeout=5"
 vm_expect $n 'will reboot in 1 s' "then the failure policy acts"
 if [ $rc = 0 ]; then echo "PASS: $n: the node rebooted by itself ($(( $(date +%s) - t0 )) s)"
@@ -50,32 +51,10 @@ else echo "FAIL: $n: QEMU did not exit (rc $rc): the headless node was stuck"; v
 n=policy-report
 exec {lock}>/tmp/netinit-test.lock
 flock "$lock"
-ns=ni-policy-$$ tap=tapp$$ out=$VM_DIR/report; rm -rf "$out"; mkdir -p "$out"
-cleanup() { ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$ns" 2>/dev/null; }
-trap cleanup EXIT
+out=$VM_DIR/report; rm -rf "$out"; mkdir -p "$out"
+trap site_net_down EXIT
 ok=1
-ip netns add "$ns" && ip -n "$ns" link set lo up && ip -n "$ns" link add br0 type bridge &&
-	ip -n "$ns" addr add 10.79.0.1/24 dev br0 && ip -n "$ns" link set br0 up &&
-	ip -n "$ns" tuntap add "$tap" mode tap && ip -n "$ns" link set "$tap" master br0 up || ok=0
-cat > "$out/udhcpd.conf" <<EOC
-start 10.79.0.50
-end 10.79.0.60
-interface br0
-lease_file $out/udhcpd.leases
-pidfile $out/udhcpd.pid
-opt subnet 255.255.255.0
-opt router 10.79.0.1
-opt logsrv 10.79.0.1
-opt ntpsrv 10.79.0.1
-opt hostname node37
-opt lease 600
-EOC
-: > "$out/udhcpd.leases"
-if [ $ok = 1 ]; then
-	ip netns exec "$ns" busybox udhcpd -f "$out/udhcpd.conf" > "$out/udhcpd.log" 2>&1 &
-	ip netns exec "$ns" python3 test-vm/listener.py 10.79.0.1 514 8080 "$out" > "$out/listener.log" 2>&1 &
-	sleep 1
-fi
+site_net_up "$out" "opt hostname node37" "opt lease 600" || ok=0
 tree=$VM_DIR/policy-tree; rm -rf "$tree"
 hook pre-mount 50-broken "$tree" <<'H'
 #!/bin/sh
@@ -86,10 +65,9 @@ initrd=$VM_DIR/initramfs-policy.img
 hooks_initrd "$tree" "$initrd" || ok=0
 if [ $ok = 1 ]; then
 	t0=$(date +%s)
-	ip netns exec "$ns" bash -c ". test-vm/lib.sh; VM_NET=none VM_INITRD='$initrd' vm_run $n 150 \
+	VM_INITRD=$initrd site_net_boot $n 150 \
 		'root=LABEL=netroot rd.timeout=30 ip=dhcp rd.neednet=1 netinit.retries=0 netinit.report=http://10.79.0.1:8080/netinit/report' \
-		-netdev tap,id=n0,ifname=$tap,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=52:54:00:79:00:37 \
-		${drive[*]}"
+		52:54:00:79:00:37 "${drive[@]}"
 	rc=$?
 	echo "note: $n: $(( $(date +%s) - t0 )) s"
 	vm_expect $n 'netinit pre-mount: hook 50-broken: checking the site' "the failing hook's output is logged"
@@ -114,7 +92,7 @@ if [ $ok = 1 ]; then
 else
 	echo "FAIL: $n: cannot run: the namespace network or the initramfs could not be set up"; vm_failures=$((vm_failures + 1))
 fi
-cleanup; trap - EXIT
+site_net_down; trap - EXIT
 flock -u "$lock"
 echo "note: policy tests: $(( $(date +%s) - t_all )) s"
 vm_result
