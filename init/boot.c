@@ -39,6 +39,7 @@ int boot_network_up(const struct cmdline *cl, struct boot_state *bs)
 		/* The lease files in /run/netinit/ as soon as the lease is applied:
 		 * post-net hooks read them (doc/hooks.md); rewritten at hand-over. */
 		net_handover(&boot_lease, NULL);
+		boot_renew_lease(&boot_lease); /* at T1, during a long download */
 	}
 	return 0;
 }
