@@ -50,7 +50,7 @@ site_net_up() {
 	} > "$out/udhcpd.conf"
 	: > "$out/udhcpd.leases"
 	ip netns exec "$SN_NS" busybox udhcpd -f "$out/udhcpd.conf" > "$out/udhcpd.log" 2>&1 &
-	ip netns exec "$SN_NS" python3 test-vm/listener.py 10.79.0.1 514 8080 "$out" > "$out/listener.log" 2>&1 &
+	ip netns exec "$SN_NS" env SLOW_SECONDS="${SLOW_SECONDS:-50}" python3 test-vm/listener.py 10.79.0.1 514 8080 "$out" > "$out/listener.log" 2>&1 &
 	sleep 1
 }
 site_net_boot() {

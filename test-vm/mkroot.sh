@@ -49,7 +49,7 @@ m "memfree=$(grep MemFree /proc/meminfo | tr -s ' ')"
 [ -f /etc/netinit-test-root ] && m "rootmark=$(cat /etc/netinit-test-root)"
 [ -d /run/netinit ] && m "run-netinit=$(ls /run/netinit | tr '\n' ' ')"
 for f in /run/netinit/lease-*.conf; do
-	[ -f "$f" ] && grep -E "^(SOURCE|IFNAME|ADDR|PREFIX|ROUTER|DNS|HOSTNAME)=" "$f" | sed "s|^|NETINIT-TEST lease $(basename "$f") |"
+	[ -f "$f" ] && grep -E "^(SOURCE|IFNAME|ADDR|PREFIX|ROUTER|DNS|HOSTNAME|LEASE_TIME|OBTAINED_UPTIME)=" "$f" | sed "s|^|NETINIT-TEST lease $(basename "$f") |"
 done
 [ -f /run/netinit/resolv.conf ] && m "run-resolv=$(grep nameserver /run/netinit/resolv.conf | tr '\n' ' ')"
 [ -f /etc/hostname ] && m "etc-hostname=$(cat /etc/hostname)"

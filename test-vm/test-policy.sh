@@ -93,6 +93,32 @@ else
 	echo "FAIL: $n: cannot run: the namespace network or the initramfs could not be set up"; vm_failures=$((vm_failures + 1))
 fi
 site_net_down; trap - EXIT
+
+# 4. A 20 s lease and a download that takes ~50 s: renewed at T1, the address
+#    stays, the renewed lease is handed over (RFC 2131 section 4.4.5).
+n=lease-renew
+out=$VM_DIR/renew; rm -rf "$out"; mkdir -p "$out/www"
+trap site_net_down EXIT
+ok=1
+bash test-vm/mkroot.sh "$out/tree" >/dev/null && (cd "$out/tree" && find . | cpio --quiet -o -H newc -R 0:0) | gzip -1 > "$out/www/root.cpio.gz" || ok=0
+SLOW_SECONDS=50 site_net_up "$out" "opt lease 20" || ok=0
+if [ $ok = 1 ]; then
+	t0=$(date +%s)
+	site_net_boot $n 240 'root=http://10.79.0.1:8080/slow/root.cpio.gz ip=dhcp panic=1' 52:54:00:79:00:38
+	echo "note: $n: $(( $(date +%s) - t0 )) s"
+	vm_expect $n 'netinit dhcp: eth0: lease 10.79.0.5[0-9]/24 from 10.79.0.1, 20 s' "a 20 s lease"
+	vm_expect $n 'netinit dhcp: eth0: renewing the lease of 10.79.0.5[0-9] \(1[0-9] s of 20 gone\)' "renewal starts at T1 (10 s) during the download"
+	vm_expect $n 'netinit dhcp: eth0: lease of 10.79.0.5[0-9] renewed: 20 s' "the server's DHCPACK renews it"
+	vm_reject $n 'netinit dhcp: eth0: rebinding' "no need to rebind: every renewal answered in time"
+	vm_expect $n 'NETINIT-TEST rootmark=netinit-test-root' "the slow download completed and booted"
+	vm_expect $n 'NETINIT-TEST addr=eth0 10.79.0.5[0-9]/24' "the address is still there in the booted system"
+	ob=$(vm_text $n | grep -aoE "lease-eth0.conf OBTAINED_UPTIME='[0-9.]+'" | grep -oE '[0-9]+' | head -n1)
+	if [ -n "$ob" ] && [ "$ob" -ge 30 ]; then echo "PASS: $n: the handed-over lease is the renewed one (obtained at ${ob} s)"
+	else echo "FAIL: $n: the handed-over lease is not the renewed one (OBTAINED_UPTIME=${ob:-none})"; vm_failures=$((vm_failures + 1)); fi
+else
+	echo "FAIL: $n: cannot run: the namespace network or the image could not be set up"; vm_failures=$((vm_failures + 1))
+fi
+site_net_down; trap - EXIT
 flock -u "$lock"
 echo "note: policy tests: $(( $(date +%s) - t_all )) s"
 vm_result
