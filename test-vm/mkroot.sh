@@ -67,6 +67,10 @@ for f in /etc/default/busybox-syslogd /etc/rsyslog.d/90-netinit-remote.conf /etc
 done
 dmesg | grep 'netinit' | sed 's/^/NETINIT-KMSG /' | tail -n 60
 dmesg | grep 'netinit [a-z-]*: hook ' | sed 's/^/NETINIT-KMSG-HOOK /'
+# test.hang=N: stay up N s without feeding anything (the watchdog test)
+for w in $(cat /proc/cmdline); do
+	case $w in test.hang=*) m "hanging ${w#test.hang=} s"; sleep "${w#test.hang=}"; m "hang over" ;; esac
+done
 m "done"
 poweroff -f
 INIT

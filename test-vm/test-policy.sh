@@ -47,6 +47,32 @@ vm_expect $n 'will reboot in 1 s' "then the failure policy acts"
 if [ $rc = 0 ]; then echo "PASS: $n: the node rebooted by itself ($(( $(date +%s) - t0 )) s)"
 else echo "FAIL: $n: QEMU did not exit (rc $rc): the headless node was stuck"; vm_failures=$((vm_failures + 1)); fi
 
+# 5. The watchdog (QEMU's i6300esb; its driver loaded by a pre-udev hook):
+#    armed during the boot, left armed at switch_root; the test root's init
+#    never feeds it, so the machine resets (QEMU exits) while it hangs.
+n=watchdog
+wtree=$VM_DIR/watchdog-tree; rm -rf "$wtree"; mkdir -p "$wtree/lib/wd"
+wd=/lib/modules/$KVER/kernel/drivers/watchdog
+cp "$wd/watchdog.ko" "$wd/i6300esb.ko" "$wtree/lib/wd/" 2>/dev/null
+hook pre-udev 10-watchdog "$wtree" <<'H'
+#!/bin/sh
+insmod /lib/wd/watchdog.ko && insmod /lib/wd/i6300esb.ko && echo "i6300esb loaded"
+H
+if [ -f "$wtree/lib/wd/i6300esb.ko" ] && hooks_initrd "$wtree" "$VM_DIR/initramfs-watchdog.img"; then
+	t0=$(date +%s)
+	VM_INITRD=$VM_DIR/initramfs-watchdog.img vm_run $n 150 "root=LABEL=netroot rd.timeout=30 panic=1 test.hang=140" \
+		-device i6300esb "${drive[@]}"
+	rc=$? took=$(( $(date +%s) - t0 ))
+	vm_expect $n 'netinit watchdog: /dev/watchdog \(i6300ESB timer\) armed, timeout [0-9]+ s' "the watchdog is opened once its driver is there"
+	vm_expect $n 'netinit watchdog: left armed for the real init' "it is left armed at switch_root"
+	vm_expect $n 'NETINIT-TEST hanging 140 s' "the real init runs (and never feeds it)"
+	vm_reject $n 'NETINIT-TEST hang over' "the machine was reset before the hang ended"
+	if [ $rc = 0 ]; then echo "PASS: $n: the watchdog reset the machine (QEMU exited after $took s)"
+	else echo "FAIL: $n: no reset by the watchdog (rc $rc)"; vm_failures=$((vm_failures + 1)); fi
+else
+	echo "FAIL: $n: cannot run: no i6300esb.ko for $KVER or no initramfs"; vm_failures=$((vm_failures + 1))
+fi
+
 # 3. The report on a namespace network (under the shared lock).
 n=policy-report
 exec {lock}>/tmp/netinit-test.lock
