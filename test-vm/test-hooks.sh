@@ -1,4 +1,6 @@
 #!/bin/bash
+# Creates a network namespace: run it under the shared lock,
+#   flock /tmp/netinit-test.lock bash test-vm/test-hooks.sh
 # VM test of the hook runner (doc/hooks.md): a hook at every stage sees the
 # documented environment; output reaches the console and the booted system's
 # kernel log with the hook's name; a hanging hook is killed at its timeout
@@ -99,10 +101,8 @@ grep -q 'no timesyncd or chrony' "$scratch/ntp.out" && [ ! -e "$scratch/r/etc/ch
 # 3. The examples in a VM on a namespace network (udhcpd: log server and NTP
 #    server options 7 and 42, host name, domain): installed into the
 #    initramfs, run against the busybox root; its busybox syslogd forwards to
-#    the log server.  Under the shared lock.
+#    the log server.  Run the script under the shared lock (flock /tmp/netinit-test.lock).
 n=examples
-exec {lock}>/tmp/netinit-test.lock
-flock "$lock"
 out=$VM_DIR/examples; rm -rf "$out"; mkdir -p "$out"
 trap site_net_down EXIT
 tree=$VM_DIR/examples-tree; rm -rf "$tree"; mkdir -p "$tree/etc/netinit/hooks/post-mount" "$tree/etc/netinit/site"
@@ -136,5 +136,4 @@ else
 	echo "FAIL: $n: cannot run: the namespace network or the initramfs could not be set up"; vm_failures=$((vm_failures + 1))
 fi
 site_net_down; trap - EXIT
-flock -u "$lock"
 vm_result

@@ -1,4 +1,6 @@
 #!/bin/bash
+# Creates a network namespace: run it under the shared lock,
+#   flock /tmp/netinit-test.lock bash test-vm/test-policy.sh
 # VM tests of the failure policy, the rescue shell and the report
 # (doc/failure.md):
 #   1. rd.break=pre-mount: the summary, a shell the test drives, the boot
@@ -73,10 +75,8 @@ else
 	echo "FAIL: $n: cannot run: no i6300esb.ko for $KVER or no initramfs"; vm_failures=$((vm_failures + 1))
 fi
 
-# 3. The report on a namespace network (under the shared lock).
+# 3. The report on a namespace network (run the script under the shared lock: flock /tmp/netinit-test.lock).
 n=policy-report
-exec {lock}>/tmp/netinit-test.lock
-flock "$lock"
 out=$VM_DIR/report; rm -rf "$out"; mkdir -p "$out"
 trap site_net_down EXIT
 ok=1
@@ -145,6 +145,5 @@ else
 	echo "FAIL: $n: cannot run: the namespace network or the image could not be set up"; vm_failures=$((vm_failures + 1))
 fi
 site_net_down; trap - EXIT
-flock -u "$lock"
 echo "note: policy tests: $(( $(date +%s) - t_all )) s"
 vm_result
