@@ -103,7 +103,7 @@ grep -q 'no timesyncd or chrony' "$scratch/ntp.out" && [ ! -e "$scratch/r/etc/ch
 #    initramfs, run against the busybox root; its busybox syslogd forwards to
 #    the log server.  Run the script under the shared lock (flock /tmp/netinit-test.lock).
 n=examples
-out=$VM_DIR/examples; rm -rf "$out"; mkdir -p "$out"
+out=$VM_DIR/examples; rm -rf "$out"; mkdir -p "$out/www"
 trap site_net_down EXIT
 tree=$VM_DIR/examples-tree; rm -rf "$tree"; mkdir -p "$tree/etc/netinit/hooks/post-mount" "$tree/etc/netinit/site"
 cp -p hooks/examples/post-mount/* "$tree/etc/netinit/hooks/post-mount/"
