@@ -18,6 +18,7 @@
 #include "netinit_config.h"
 #include "log.h"
 #include "stream.h"
+#include "util.h"
 
 #if CFG_GZIP
 #include <zlib.h>
@@ -28,12 +29,8 @@
 
 #define DECBUF 131072
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+/* The stream's error text and code in one step. */
+#define st_fail(s, r, ...) errbuf_set((s)->err, sizeof((s)->err), (r), __VA_ARGS__)
 
 static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
 
@@ -63,17 +60,6 @@ const char *stream_fmt_name(enum stream_fmt f)
 {
 	static const char *names[] = { "unknown", "squashfs", "erofs", "ext4", "archive" };
 	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
-}
-
-static int st_fail(struct stream *s, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int st_fail(struct stream *s, int r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
-	va_end(ap);
-	return r;
 }
 
 static void dec_free(struct stream *s)
@@ -124,7 +110,7 @@ static int st_restart(struct sink *k)
 			return -errno;
 		lseek(s->raw_fd, 0, SEEK_SET);
 	}
-	s->t_start = now_s();
+	s->t_start = (now_ms() / 1000.0);
 	return 0;
 }
 
@@ -248,19 +234,6 @@ static int decompress(struct stream *s, const uint8_t *p, size_t n)
 	return -EINVAL;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w, n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int deliver(struct stream *s, const uint8_t *p, size_t n)
 {
 	int r;
@@ -268,7 +241,7 @@ static int deliver(struct stream *s, const uint8_t *p, size_t n)
 		return 0;
 	if (s->fmt == FMT_ARCHIVE)
 		return decompress(s, p, n);
-	if (s->out_fd >= 0 && (r = write_all(s->out_fd, p, n)) < 0)
+	if (s->out_fd >= 0 && (r = write_fd_all(s->out_fd, p, n)) < 0)
 		return st_fail(s, r, "write image: %s", strerror(-r));
 	return 0;
 }
@@ -316,7 +289,7 @@ static int detect_and_open(struct stream *s)
 
 static void progress(struct stream *s, bool force)
 {
-	double t = now_s();
+	double t = (now_ms() / 1000.0);
 	if (s->quiet || (!force && t - s->t_last < 0.25))
 		return;
 	s->t_last = t;
@@ -343,7 +316,7 @@ static int st_write(struct sink *k, const uint8_t *p, size_t n)
 			       (unsigned long long)s->sink.total);
 	if (s->hash)
 		crypto_hash_sha256_update(&s->sha, p, n);
-	if (s->raw_fd >= 0 && (r = write_all(s->raw_fd, p, n)) < 0)
+	if (s->raw_fd >= 0 && (r = write_fd_all(s->raw_fd, p, n)) < 0)
 		return st_fail(s, r, "write: %s", strerror(-r));
 	s->sink.offset += n;
 	if (s->fmt == FMT_UNKNOWN && !s->passthrough) {
@@ -373,7 +346,7 @@ int stream_init(struct stream *s, const struct stream_target *t, int raw_fd, con
 	s->raw_fd = raw_fd;
 	s->out_fd = -1;
 	s->label = label ? label : "image";
-	s->t_start = s->t_last = now_s();
+	s->t_start = s->t_last = (now_ms() / 1000.0);
 	crypto_hash_sha256_init(&s->sha);
 	return 0;
 }
@@ -418,7 +391,7 @@ int stream_finish(struct stream *s, uint8_t sha[SHA256_LEN])
 
 void stream_report(const struct stream *s)
 {
-	double el = now_s() - s->t_start;
+	double el = (now_ms() / 1000.0) - s->t_start;
 	if (el <= 0)
 		el = 1e-6;
 	if (s->fmt == FMT_ARCHIVE && s->ar && !s->passthrough)

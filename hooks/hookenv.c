@@ -71,15 +71,15 @@ static void add_addr(struct hookenv *e, const char *key, struct in_addr a)
 
 const char *hookenv_root_kind(const struct cmdline *cl, const struct boot_state *bs)
 {
-	switch (cl->root.type) {
-	case ROOT_BLOCK: return "block";
-	case ROOT_NFS: return "nfs";
-	case ROOT_URL: return "image";
-	case ROOT_DHCP:
-		/* the rule of init/boot.c boot_network_root() */
-		if (!bs->lease)
+	/* The boot plan (init/plan.h); root=dhcp is decided by the lease. */
+	switch (bs->plan.root) {
+	case PLAN_ROOT_LOCAL: return "block";
+	case PLAN_ROOT_NFS: return "nfs";
+	case PLAN_ROOT_IMAGE: return "image";
+	case PLAN_ROOT_DHCP:
+		if (!bs->have_lease)
 			return "dhcp";
-		return bs->lease->root_path[0] && !strstr(bs->lease->root_path, "://") ? "nfs" : "image";
+		return bs->lease.root_path[0] && !strstr(bs->lease.root_path, "://") ? "nfs" : "image";
 	default: return "none";
 	}
 }
@@ -94,9 +94,9 @@ static void add_root(struct hookenv *e, const struct cmdline *cl, const struct b
 		snprintf(src, sizeof(src), "%s:%s", cl->root.nfs.server, cl->root.nfs.path);
 	else if (cl->root.type == ROOT_URL)
 		snprintf(src, sizeof(src), "%s", cl->root.url);
-	else if (cl->root.type == ROOT_DHCP && bs->lease)
-		snprintf(src, sizeof(src), "%s", bs->lease->root_path[0] ? bs->lease->root_path
-								 : bs->lease->bootfile);
+	else if (cl->root.type == ROOT_DHCP && bs->have_lease)
+		snprintf(src, sizeof(src), "%s", bs->lease.root_path[0] ? bs->lease.root_path
+								 : bs->lease.bootfile);
 	hookenv_add(e, "NETINIT_ROOT_KIND", hookenv_root_kind(cl, bs), NULL);
 	hookenv_add(e, "NETINIT_ROOT", src, NULL);
 	hookenv_add(e, "NETINIT_WRITABLE", cl->writable, NULL);
@@ -159,8 +159,8 @@ void hookenv_build(struct hookenv *e, const struct cmdline *cl, const struct boo
 	hookenv_add(e, "PATH", "/usr/sbin:/usr/bin:/sbin:/bin", NULL);
 	hookenv_add(e, "NETINIT_STAGE", boot_stage_name(stage), NULL);
 	add_root(e, cl, bs);
-	if (bs->lease && bs->have_net && stage >= STAGE_POST_NET)
-		add_net(e, cl, bs->lease);
+	if (bs->have_lease && bs->have_net && stage >= STAGE_POST_NET)
+		add_net(e, cl, &bs->lease);
 	if (newroot && stage >= STAGE_POST_MOUNT)
 		hookenv_add(e, "NETINIT_NEWROOT", newroot, NULL);
 }

@@ -41,9 +41,9 @@ bool hooks_root_trusted(const struct cmdline *cl, const struct boot_state *bs)
 		return true;
 	if (strcmp(kind, "image") != 0)
 		return false;
-	if (cl->sha256[0])
+	if (bs->plan.verify.has_pin)
 		return true;
-	return !cl->verify_off && (cl->nkey > 0 || dir_has_entries(FETCH_KEY_DIR));
+	return !bs->plan.verify.off && (bs->plan.verify.nkey > 0 || dir_has_entries(FETCH_KEY_DIR));
 }
 
 static void hooks_conf_from(const struct cmdline *cl, struct hooks_conf *c)

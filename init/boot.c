@@ -4,8 +4,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fetch.h"
+#include "localroot.h"
+#include "modules.h"
+#include "mount.h"
 #include "hooks.h"
 #include "log.h"
 #include "net.h"
@@ -15,7 +19,22 @@
 #include "report.h"
 #include "util.h"
 
-static struct net_lease boot_lease;
+static void log_plan_problem(void *ctx, enum cmdline_severity sev, const char *stage,
+			     const char *msg)
+{
+	if (sev == CMDLINE_ERROR)
+		nl_err(stage, "%s", msg);
+	else
+		nl_warn(stage, "%s", msg);
+}
+
+int boot_plan(const struct cmdline *cl, struct boot_state *bs)
+{
+	int errors = plan_build(cl, bs->have_lease ? &bs->lease : NULL, &bs->plan,
+				log_plan_problem, NULL);
+
+	return errors ? -EINVAL : 0;
+}
 
 int boot_network_up(const struct cmdline *cl, struct boot_state *bs)
 {
@@ -26,55 +45,80 @@ int boot_network_up(const struct cmdline *cl, struct boot_state *bs)
 		       "a network root cannot boot");
 		return -ENOTSUP;
 	}
-	r = net_up(cl, &boot_lease);
+	r = net_up(cl, &bs->lease);
 	if (r < 0)
 		return r;
-	bs->lease = &boot_lease;
-	bs->have_net = boot_lease.source != NET_SOURCE_NONE;
+	bs->have_lease = true;
+	bs->have_net = bs->lease.source != NET_SOURCE_NONE;
 	/* net_up() validated the host name (hostname_valid()) before storing it. */
-	strscpy_ok(bs->hostname, boot_lease.hostname, sizeof(bs->hostname));
-	strscpy_ok(bs->ifname, boot_lease.ifname, sizeof(bs->ifname));
+	strscpy_ok(bs->hostname, bs->lease.hostname, sizeof(bs->hostname));
+	strscpy_ok(bs->ifname, bs->lease.ifname, sizeof(bs->ifname));
 	if (bs->have_net) {
-		inet_ntop(AF_INET, &boot_lease.addr, bs->ipaddr, sizeof(bs->ipaddr));
+		inet_ntop(AF_INET, &bs->lease.addr, bs->ipaddr, sizeof(bs->ipaddr));
 		/* The lease files in /run/netinit/ as soon as the lease is applied:
 		 * post-net hooks read them (doc/hooks.md); rewritten at hand-over. */
-		net_handover(&boot_lease, NULL);
-		boot_renew_lease(&boot_lease); /* at T1, during a long download */
+		net_handover(&bs->lease, NULL);
+		boot_renew_lease(&bs->lease); /* at T1, during a long download */
 	}
 	return 0;
 }
 
-int boot_network_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
+/* mount/ loads its modules through this (it never calls up into init/). */
+static int load_for_mount(void *ctx, const char *const *names, size_t n)
 {
-	switch (cl->root.type) {
-	case ROOT_DHCP:
-		/* root=dhcp: an image URL in root-path or next-server + bootfile is fetched,
-		 * anything else in root-path is an NFS location. */
-		if (bs->lease && bs->lease->root_path[0] && !strstr(bs->lease->root_path, "://"))
-			return nfsroot_mount(cl, bs->lease, newroot);
-		/* fall through */
-	case ROOT_URL:
-		if (!CFG_FETCH_HTTP && !CFG_FETCH_TFTP) {
-			nl_err("mount", "image roots are not built into this init (CONFIG_FETCH_HTTP/TFTP=n)");
-			return -ENOTSUP;
-		}
-		return fetch_root(cl, bs->lease, newroot);
+	return modules_load(ctx, names, n, 1);
+}
+
+static int image_root(struct boot_state *bs, const char *newroot)
+{
+	const struct net_lease *lease = bs->have_lease ? &bs->lease : NULL;
+	int r;
+
+	if (!CFG_FETCH_HTTP && !CFG_FETCH_TFTP) {
+		nl_err("mount", "image roots are not built into this init (CONFIG_FETCH_HTTP/TFTP=n)");
+		return -ENOTSUP;
+	}
+	r = fetch_root(&bs->plan, lease, FETCH_RUN_DIR, FETCH_KEY_DIR, &bs->staged);
+	if (r < 0)
+		return r;
+	return staged_root_commit(&bs->staged, bs->plan.writable.mode == PLAN_RW_VOLATILE, newroot);
+}
+
+int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
+{
+	const struct boot_plan *p = &bs->plan;
+	const struct mount_modules mm = { load_for_mount, (void *)cl };
+	int r;
+
+	mkdir(newroot, 0755);
+	/* where the root comes from was decided by the plan, with the lease */
+	if ((r = boot_plan(cl, bs)) < 0)
+		return r;
+	switch (p->root) {
+	case PLAN_ROOT_LOCAL:
+		return localroot_mount(&p->local, p->ro, &mm, newroot);
+	case PLAN_ROOT_NFS:
+		return nfsroot_mount(&p->nfs, &p->writable, p->ro, bs->have_lease ? &bs->lease : NULL,
+				     &mm, newroot);
+	case PLAN_ROOT_IMAGE:
+		return image_root(bs, newroot);
 	default:
-		return nfsroot_mount(cl, bs->lease, newroot);
+		nl_err("mount", "the root is still undecided (root=%s)", plan_root_name(p->root));
+		return -EINVAL;
 	}
 }
 
-void boot_handover(const struct cmdline *cl, struct boot_state *bs, const char *newroot)
+void boot_handover(struct boot_state *bs, const char *newroot)
 {
 	int r;
 
-	if (!bs->have_net || !bs->lease)
+	if (!bs->have_net)
 		return;
 	/* DHCP's resolv.conf and host name go into the new root's /etc only on
 	 * a network root (its writable layer): on a local disk they would
 	 * persist, and a rogue DHCP server's DNS settings with them.  The
 	 * booted system still finds them in /run/netinit/ (doc/network.md). */
-	r = net_handover(bs->lease, cl->root.type == ROOT_BLOCK ? NULL : newroot);
+	r = net_handover(&bs->lease, bs->plan.root == PLAN_ROOT_LOCAL ? NULL : newroot);
 	if (r < 0)
 		nl_warn("net", "hand-over of the network state to the new root was incomplete: %s; "
 			"the booted system's network manager may reconfigure the interface", strerror(-r));
@@ -133,5 +177,5 @@ void boot_print_config(const struct cmdline *cl, FILE *out)
 		cl->neednet, cl->shell, cl->break_mask, (int)cl->emergency, cl->timeout, cl->debug);
 	if (cl->sha256[0])
 		fprintf(out, "sha256=%s\n", cl->sha256);
-	fprintf(out, "writable=%s dirs=%s\n", cl->writable, cl->writable_dirs);
+	fprintf(out, "writable=%s\n", cl->writable);
 }

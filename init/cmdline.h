@@ -133,7 +133,7 @@ struct cmdline {
 	char route[CMDLINE_MAX_LIST][64]; /* rd.route=<net>/<prefix>:<gw>[:<if>] as given */
 	size_t nroute;
 	bool neednet;                    /* rd.neednet / boot=nfs / a network root */
-	int timeout_iflink, timeout_carrier, timeout_dhcp, timeout_ifup; /* rd.net.timeout.*, -1 unset */
+	int timeout_iflink, timeout_carrier, timeout_dhcp; /* rd.net.timeout.*, -1 unset */
 	int dhcp_retry;                  /* rd.net.dhcp.retry; -1 unset */
 
 	/* failure policy, debugging */
@@ -156,15 +156,15 @@ struct cmdline {
 	char sha256[65];                 /* netinit.sha256= pin, lowercase hex, or "" */
 	bool verify_off;                 /* netinit.verify=off: explicit, loudly logged */
 	char writable[16];               /* netinit.writable=volatile|persistent|none */
-	char writable_dirs[128];         /* netinit.writable.dirs=etc,var,tmp */
 	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=URL of per-host archive */
 
 	/* added with the parser (doc/cmdline.md) */
 	bool truncated;                  /* line was longer than CMDLINE_MAX (error reported) */
-	bool panic_set;                  /* panic= given: panic=-1 is a valid value (reboot at once) */
 	bool sha256_invalid;             /* netinit.sha256= given but malformed: refuse to boot */
 	uint8_t key[CMDLINE_MAX_LIST][32]; /* netinit.key=<base64>: ed25519 public keys, decoded */
 	size_t nkey;
+	char key_invalid[64];            /* a malformed netinit.key= as written (shortened), or "":
+					  * the boot refuses to go on without the check it asks for */
 	int fetch_timeout;               /* netinit.fetch.timeout= seconds; -1 unset */
 	int fetch_retries;               /* netinit.fetch.retries=; -1 unset */
 	int hook_timeout;                /* netinit.hook.timeout= seconds; -1 unset (120) */
@@ -194,9 +194,7 @@ const char *cmdline_init_arg(const struct cmdline *cl, size_t i);
  * Returns 0, or -ENAMETOOLONG when out is too small. */
 int cmdline_nfs_path(const char *path, struct in_addr client, char *out, size_t size);
 
-/* Host name rule shared by cmdline, DHCP and the per-host layer:
- * RFC 1123 labels (letters, digits, '-', not at a label's ends), 1-63 bytes a
- * label, 253 in all.  Returns true when valid. */
-bool hostname_valid(const char *name);
+/* hostname_valid() and the other shared validators live in validate.h. */
+#include "validate.h"
 
 #endif

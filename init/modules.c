@@ -188,7 +188,7 @@ static struct kmod_ctx *modules_ctx(void)
 	return ctx;
 }
 
-int modules_coldplug(const struct cmdline *cl, struct modules_result *res)
+int modules_coldplug(const struct cmdline *cl)
 {
 	struct coldplug cp = { .cl = cl };
 	uint64_t t0 = now_ms();
@@ -213,12 +213,6 @@ int modules_coldplug(const struct cmdline *cl, struct modules_result *res)
 			if (coldplug_pass(&cp) == 0)
 				break;
 		}
-	}
-	if (res) {
-		res->loaded = cp.loaded;
-		res->aliases = cp.nseen;
-		res->rounds = rounds;
-		res->ms = (unsigned)(now_ms() - t0);
 	}
 	nl_info("modules", "coldplug: %u devices, %u modules loaded in %u passes, %.3f s%s%s",
 		cp.nseen, cp.loaded, rounds, (double)(now_ms() - t0) / 1000.0,
@@ -253,11 +247,9 @@ int modules_load(const struct cmdline *cl, const char *const *names, size_t n, i
 
 #else /* !CFG_MODULES */
 
-int modules_coldplug(const struct cmdline *cl, struct modules_result *res)
+int modules_coldplug(const struct cmdline *cl)
 {
 	nl_info("modules", "module loading not built in (CONFIG_MODULES=n): drivers must be built into the kernel");
-	if (res)
-		*res = (struct modules_result){ 0 };
 	return 0;
 }
 
@@ -313,7 +305,7 @@ int modules_main(int argc, char **argv)
 {
 	if (argc > 1)
 		return modules_load(NULL, (const char *const *)argv + 1, (size_t)argc - 1, 0) ? 1 : 0;
-	return modules_coldplug(NULL, NULL) < 0 ? 1 : 0;
+	return modules_coldplug(NULL) < 0 ? 1 : 0;
 }
 
 /*

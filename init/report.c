@@ -31,6 +31,7 @@ static struct {
 	char host[254], ip[24], mac[24], root[300], kind[16];
 	struct in_addr logsrv[NET_MAX_LOG];
 	size_t nlog;
+	const struct net_lease *lease; /* DNS for the report URL */
 } rep = { .stage = STAGE__COUNT };
 
 void report_stage(enum boot_stage s)
@@ -48,7 +49,7 @@ enum boot_stage report_current_stage(void) { return rep.stage; }
 
 void report_state(const struct cmdline *cl, const struct boot_state *bs)
 {
-	const struct net_lease *l = bs->lease;
+	const struct net_lease *l = bs->have_lease ? &bs->lease : NULL;
 
 	snprintf(rep.kind, sizeof(rep.kind), "%s", hookenv_root_kind(cl, bs));
 	if (cl->root.type == ROOT_BLOCK)
@@ -61,6 +62,7 @@ void report_state(const struct cmdline *cl, const struct boot_state *bs)
 		snprintf(rep.host, sizeof(rep.host), "%s", bs->hostname);
 	if (!l || !bs->have_net)
 		return;
+	rep.lease = l;
 	snprintf(rep.ip, sizeof(rep.ip), "%s/%u", bs->ipaddr, l->prefix);
 	snprintf(rep.mac, sizeof(rep.mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1],
 		 l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
@@ -199,3 +201,5 @@ size_t report_log_servers(struct in_addr *out, size_t max)
 	memcpy(out, rep.logsrv, n * sizeof(*out));
 	return n;
 }
+
+const struct net_lease *report_lease(void) { return rep.lease; }

@@ -50,6 +50,9 @@ void report_send(const struct cmdline *cl);
 /* The DHCP log servers (option 7) noted by report_state(). */
 #include <netinet/in.h>
 size_t report_log_servers(struct in_addr *out, size_t max);
+/* The lease noted by report_state() (its DNS servers), or NULL. */
+struct net_lease;
+const struct net_lease *report_lease(void);
 
 /* One RFC 5424 message: <PRI>1 TIMESTAMP HOST netinit PID MSGID - MSG.
  * Returns the length. */

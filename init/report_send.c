@@ -173,7 +173,7 @@ static int post_report(const char *urltext, const char *body, size_t blen)
 
 	if (url_parse(urltext, &u) < 0 || u.scheme != URL_HTTP || u.ipv6)
 		return -EINVAL;
-	if ((r = net_resolve(u.host, &a)) < 0)
+	if ((r = net_resolve(report_lease(), u.host, &a)) < 0)
 		return r;
 	fd = connect_bounded(a, u.port, REPORT_HTTP_TIMEOUT_MS);
 	if (fd < 0)

@@ -17,7 +17,7 @@
 
 #include <libmount/libmount.h>
 
-#include "localroot.h"
+#include "mount.h"
 #include "log.h"
 #include "loop.h"
 
@@ -59,19 +59,7 @@ static int loop_configure(int lfd, int ffd, const char *image)
 	return 0;
 }
 
-/* With LO_FLAGS_AUTOCLEAR the kernel unbinds the device on its last close
- * (drivers/block/loop.c lo_release()): the fd that configured it stays
- * open until the mount holds its own reference. */
-static int held_fd = -1;
-
-static void loop_release_hold(void)
-{
-	if (held_fd >= 0)
-		close(held_fd);
-	held_fd = -1;
-}
-
-int loop_attach(const char *image, char *dev, size_t devlen)
+int loop_attach(const char *image, char *dev, size_t devlen, int *hold)
 {
 	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0) {
@@ -102,12 +90,10 @@ int loop_attach(const char *image, char *dev, size_t devlen)
 			break;
 		}
 		r = loop_configure(lfd, ffd, image);
-		if (r == 0) {
-			loop_release_hold();
-			held_fd = lfd;
-		} else {
+		if (r == 0)
+			*hold = lfd;
+		else
 			close(lfd);
-		}
 	}
 	close(ffd);
 	close(ctl);
@@ -119,20 +105,20 @@ int loop_attach(const char *image, char *dev, size_t devlen)
 int loop_mount_image(const char *image, const char *fstype, const char *target)
 {
 	char dev[64];
-	int r = loop_attach(image, dev, sizeof(dev));
+	int hold = -1;
+	int r = loop_attach(image, dev, sizeof(dev), &hold);
 	if (r < 0)
 		return r;
 	/* libmount's context mount fails inside the initramfs (it looks for
 	 * files that are not there); mount_fs() parses options with libmount
-	 * and mounts with mount(2).  (lead's fix, see mount/localroot.c) */
+	 * and mounts with mount(2) (mount/mount.c). */
 	r = mount_fs(dev, target, fstype, "ro");
 	if (r < 0) {
 		nl_err("mount", "mount %s (%s on %s) at %s: %s", image, fstype, dev, target, strerror(-r));
-		if (held_fd >= 0)
-			ioctl(held_fd, LOOP_CLR_FD, 0);
+		ioctl(hold, LOOP_CLR_FD, 0);
 	} else {
 		nl_info("mount", "%s (%s) on %s mounted read-only at %s", image, fstype, dev, target);
 	}
-	loop_release_hold(); /* the mount keeps the device; autoclear frees it at umount */
+	close(hold); /* the mount keeps the device; autoclear frees it at umount */
 	return r;
 }

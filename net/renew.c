@@ -13,6 +13,7 @@
 #include "log.h"
 #include "netutil.h"
 #include "rtnl.h"
+#include "util.h"
 
 #define FRAME_HDR 28 /* dhcp_build() writes IPv4 (20) + UDP (8) in front */
 
@@ -141,7 +142,7 @@ void net_renew_tick(struct net_lease *l)
 			l->t1 = l->lease_time; /* do not try again each tick */
 			return;
 		}
-		rn.xid = net_random((uint32_t)l->addr.s_addr);
+		rn.xid = random_u32(l->addr.s_addr);
 		rn.next = now;
 	}
 	while ((n = recv(rn.fd, buf, sizeof(buf), 0)) > 0) {

@@ -21,6 +21,7 @@
 #include "hookenv.h"
 #include "hooks.h"
 #include "net.h"
+#include "plan.h"
 #include "util.h"
 
 static char dir[256];
@@ -188,11 +189,13 @@ static const char *get(const struct hookenv *e, const char *key)
 static void test_env(void **s)
 {
 	static struct cmdline cl;
-	static struct net_lease l;
 	static struct hookenv e;
-	struct boot_state bs = { 0 };
+	static struct boot_state bs;
+	struct net_lease *lp = &bs.lease;
+#define l (*lp)
 
 	cmdline_parse("root=http://10.0.2.2/img.squashfs ip=dhcp", &cl, NULL, NULL);
+	plan_build(&cl, NULL, &bs.plan, NULL, NULL);
 	l.source = NET_SOURCE_DHCP;
 	strcpy(l.ifname, "eth0");
 	memcpy(l.mac, "\x52\x54\x00\x12\x34\x56", 6);
@@ -206,7 +209,7 @@ static void test_env(void **s)
 	l.nntp = 1;
 	strcpy(l.hostname, "node7");
 	strcpy(l.domain, "cluster.example");
-	bs.lease = &l;
+	bs.have_lease = true;
 	bs.have_net = 1;
 	hookenv_build(&e, &cl, &bs, STAGE_PRE_NET, NULL);
 	assert_string_equal(get(&e, "NETINIT_STAGE"), "pre-net");
@@ -237,22 +240,24 @@ static void test_env(void **s)
 	for (size_t i = 0; i < e.n; i++)
 		assert_null(strpbrk(e.envp[i], "$;`'\""));
 	assert_int_equal(hookenv_add(&e, "X", "a'b", NULL), -EINVAL);
+#undef l
 }
 
 static void test_root_trust(void **s)
 {
 	static struct cmdline cl;
-	struct boot_state bs = { 0 };
+	static struct boot_state bs;
+#define TRUSTED(line) (cmdline_parse(line, &cl, NULL, NULL), plan_build(&cl, NULL, &bs.plan, NULL, NULL), \
+		       hooks_root_trusted(&cl, &bs))
 
-	cmdline_parse("root=/dev/vda", &cl, NULL, NULL);
-	assert_true(hooks_root_trusted(&cl, &bs));
-	cmdline_parse("root=nfs:10.0.2.2:/srv/root", &cl, NULL, NULL);
-	assert_false(hooks_root_trusted(&cl, &bs));
-	cmdline_parse("root=http://10.0.2.2/x.squashfs netinit.sha256="
-		      "0000000000000000000000000000000000000000000000000000000000000000", &cl, NULL, NULL);
-	assert_true(hooks_root_trusted(&cl, &bs));
-	cmdline_parse("root=http://10.0.2.2/x.squashfs", &cl, NULL, NULL);
-	assert_false(hooks_root_trusted(&cl, &bs)); /* no keys on the host's /etc/netinit/keys */
+	assert_true(TRUSTED("root=/dev/vda"));
+	assert_false(TRUSTED("root=nfs:10.0.2.2:/srv/root"));
+	assert_true(TRUSTED("root=http://10.0.2.2/x.squashfs netinit.sha256="
+			    "0000000000000000000000000000000000000000000000000000000000000000"));
+	/* no keys on the host's /etc/netinit/keys */
+	assert_false(TRUSTED("root=http://10.0.2.2/x.squashfs"));
+	assert_false(TRUSTED("root=http://10.0.2.2/x.squashfs netinit.verify=off"));
+#undef TRUSTED
 }
 
 int main(void)
