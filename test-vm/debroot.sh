@@ -158,12 +158,20 @@ journalctl -b -o short-monotonic --no-pager | grep -a 'netinit' | m journal
 echo "DEBTEST hostname: $(hostname)"
 ip -4 -o addr show | m addr
 cat /run/netinit/lease-*.conf 2>/dev/null | m lease
-m ipmon < /run/debtest-ipmon.log
 findmnt -n -o SOURCE,FSTYPE,OPTIONS / | m rootmnt
 findmnt -n -t nfs,nfs4,squashfs -o TARGET,SOURCE,FSTYPE | m lowermnt
 systemctl is-active systemd-networkd.service networking.service ifup@eth0.service 2>&1 | tr '\n' ' ' | m active
 echo
-networkctl --no-pager status eth0 2>/dev/null | grep -E 'Network File|State|Address' | m networkctl
+if systemctl -q is-active systemd-networkd.service; then
+	# networkd takes the link over in its own time, after the boot finished:
+	# wait until it has (or gives up), else the checks below mean nothing.
+	timeout 90 /lib/systemd/systemd-networkd-wait-online -i eth0 --timeout=80
+	echo "DEBTEST networkd-online: $? at $(up)"
+	networkctl --no-pager status eth0 2>&1 | m networkctl
+	journalctl -b -u systemd-networkd --no-pager | tail -n 20 | m networkd-log
+	journalctl -b -u systemd-udevd --no-pager | grep -a eth0 | tail -n 5 | m udev-log
+fi
+m ipmon < /run/debtest-ipmon.log
 ps -eo comm= | grep -E '^(dhclient|systemd-network|rsyslogd|sshd|distccd)' | sort -u | m proc
 then=
 for a in $(cat /proc/cmdline); do case $a in debtest.then=*) then=${a#debtest.then=} ;; esac; done
@@ -204,6 +212,7 @@ WantedBy=multi-user.target
 EOC
 	chroot "$r" systemctl -q disable systemd-networkd.service systemd-networkd.socket systemd-networkd-wait-online.service 2>/dev/null || true
 	chroot "$r" systemctl -q enable debtest-ipwatch.service debtest-report.service
+	chroot "$r" systemctl -q set-default multi-user.target  # a compute node: no graphical.target
 }
 
 key=$(sha256sum "$0" | cut -d' ' -f1)
