@@ -85,21 +85,18 @@ Type=ether
 [Network]
 DHCP=yes
 EOC
-	# ifupdown under a network root (doc/debian-root.md): `auto` so that
-	# ifup -a runs dhclient, which renews the lease; `no-auto-down` so that
-	# ifdown -a at shutdown leaves the link alone (dhclient -r would remove
-	# the address under the NFS root).  Not allow-hotplug: ifup@eth0.service
-	# runs `ifdown eth0` at shutdown, and no-auto-down does not cover it.
 	cat > "$r/etc/network/interfaces" <<'EOC'
-# interfaces(5).  The boot link of a network root: brought up by ifup -a,
-# never down by ifdown -a (no-auto-down).
+# What the Debian installer writes for the first NIC (interfaces(5)), with
+# `auto` too: both ifup -a (networking.service) and the hotplug path
+# (ifup@eth0.service) take the boot link.  netinit's systemd drop-ins keep
+# them from taking it down at shutdown (doc/network.md, "ifupdown").
 source /etc/network/interfaces.d/*
 
 auto lo
 iface lo inet loopback
 
+allow-hotplug eth0
 auto eth0
-no-auto-down eth0
 iface eth0 inet dhcp
 EOC
 	# dhclient renews with the client identifier netinit sent (type 1 + MAC),

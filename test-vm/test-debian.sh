@@ -137,7 +137,7 @@ check_boot() { # NAME NETWORK-MANAGER THEN ROOT-REGEX
 		vm_expect "$r" '^DEBTEST networkd-online: 0 ' "networkd configured eth0 (systemd-networkd-wait-online -i eth0)"
 		vm_expect "$r" '^DEBTEST networkctl: .*Network File: /run/systemd/network/10-netinit-eth0.network' "networkd manages eth0 with netinit's hand-over unit, not the catch-all" ;;
 	ifupdown)
-		vm_expect "$r" '^DEBTEST active: [a-z]+ active ' "networking.service (ifup -a: auto eth0 inet dhcp) ran"
+		vm_expect "$r" '^DEBTEST active: [a-z]+ active active' "networking.service (ifup -a) and ifup@eth0.service (allow-hotplug) ran"
 		vm_expect "$r" '^DEBTEST proc: dhclient' "ifupdown's dhclient runs on the boot link (it renews the lease)" ;;
 	esac
 	local up sd
