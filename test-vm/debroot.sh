@@ -178,6 +178,20 @@ if systemctl -q is-active systemd-networkd.service; then
 fi
 m ipmon < /run/debtest-ipmon.log
 ps -eo comm= | grep -E '^(dhclient|systemd-network|rsyslogd|sshd|distccd)' | sort -u | m proc
+if grep -qw 'debtest.role=distcc' /proc/cmdline; then
+	# A compile-farm node: serve until the host says the build is over
+	# (its HTTP server has /farm-done), then report distccd's jobs.
+	systemctl is-active debtest-distccd.service | m distccd-active
+	echo "DEBTEST farm-ready: $(up)"
+	bash -c 'for i in $(seq 900); do
+		exec 3<>/dev/tcp/10.0.2.2/8080 && printf "GET /farm-done HTTP/1.0\r\n\r\n" >&3 &&
+			read -r s <&3 && exec 3<&- && case $s in *" 200 "*) exit 0 ;; esac
+		sleep 1
+	done; exit 1'
+	echo "DEBTEST farm-done: $? at $(up)"
+	journalctl -b -u debtest-distccd --no-pager | grep -a 'COMPILE_OK' | m distccd-job
+	echo "DEBTEST distccd-jobs: $(journalctl -b -u debtest-distccd --no-pager | grep -ac 'COMPILE_OK')"
+fi
 then=
 for a in $(cat /proc/cmdline); do case $a in debtest.then=*) then=${a#debtest.then=} ;; esac; done
 echo "DEBTEST then: $then at $(up)"
@@ -201,6 +215,20 @@ ExecStopPost=/usr/local/sbin/debtest-report shutdown
 [Install]
 WantedBy=sysinit.target
 EOC
+	cat > "$r/etc/systemd/system/debtest-distccd.service" <<'EOC'
+[Unit]
+Description=netinit test: distccd for the cluster network (debtest.role=distcc)
+ConditionKernelCommandLine=debtest.role=distcc
+After=network.target
+
+[Service]
+User=distccd
+# QEMU user networking: the host's connections come from 10.0.2.2.
+ExecStart=/usr/bin/distccd --daemon --no-detach --allow 10.0.2.2 --listen 0.0.0.0 --jobs 2 --log-stderr --log-level info
+
+[Install]
+WantedBy=multi-user.target
+EOC
 	cat > "$r/etc/systemd/system/debtest-report.service" <<'EOC'
 [Unit]
 Description=netinit test: report the booted state on ttyS1
@@ -216,7 +244,7 @@ ExecStart=/usr/local/sbin/debtest-report boot
 WantedBy=multi-user.target
 EOC
 	chroot "$r" systemctl -q disable systemd-networkd.service systemd-networkd.socket systemd-networkd-wait-online.service 2>/dev/null || true
-	chroot "$r" systemctl -q enable debtest-ipwatch.service debtest-report.service
+	chroot "$r" systemctl -q enable debtest-ipwatch.service debtest-report.service debtest-distccd.service
 	chroot "$r" systemctl -q set-default multi-user.target  # a compute node: no graphical.target
 }
 

@@ -19,7 +19,7 @@ T0=$(date +%s)
 
 cannot() { echo "FAIL: debian: cannot run: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || cannot "needs root (debootstrap, network namespace, ganesha)"
-for t in debootstrap mksquashfs ganesha.nfsd rpcbind nginx ip unshare qemu-system-x86_64; do
+for t in debootstrap mksquashfs ganesha.nfsd rpcbind nginx ip unshare qemu-system-x86_64 distcc; do
 	command -v $t >/dev/null || cannot "$t missing (.ci/packages.txt)"
 done
 [ -x "$BUILD/netinit-sign" ] || cannot "$BUILD/netinit-sign not built (make)"
@@ -175,6 +175,47 @@ if want deb-http; then
 	vm_expect deb-http 'netinit verify: .*good signature' "the signed manifest is checked against netinit.key="
 	check_boot deb-http networkd poweroff 'overlay overlay'
 fi
+
+# ---- the compile farm: two nodes run distccd, the host compiles across them ----
+farm() {
+	local f=$tmp/farm t
+	mkdir -p "$f"
+	t=$(date +%s)
+	cat > "$tmp/farm.sh" <<EOC
+bash $tmp/servers.sh || exit \$?
+source test-vm/lib.sh
+rm -f $VM_DIR/farm[12]-report.log
+for i in 1 2; do
+	VM_NETDEV_EXTRA=,hostname=farm\$i,hostfwd=tcp:127.0.0.1:3632\$i-:3632 \\
+		vm_run farm\$i 900 "$nfs3 $common debtest.net=networkd debtest.role=distcc debtest.then=poweroff" \\
+		-serial file:$VM_DIR/farm\$i-report.log &
+done
+for i in \$(seq 600); do
+	[ "\$(cat $VM_DIR/farm1-report.log $VM_DIR/farm2-report.log 2>/dev/null | grep -ac '^DEBTEST farm-ready')" = 2 ] && break
+	sleep 1
+done
+bash tests/distcc/build.sh $f 127.0.0.1:36321 127.0.0.1:36322 > $f/build.out 2>&1
+touch $tmp/www/farm-done
+wait
+kill \$(cat $tmp/ganesha.pid) 2>/dev/null
+EOC
+	ip netns exec "$ns" unshare -m --propagation private bash "$tmp/farm.sh"
+	echo "note: farm: two nodes booted, built and powered off in $(($(date +%s) - t)) s"
+	cat "$f/build.out"
+	vm_failures=$((vm_failures + $(grep -c '^FAIL' "$f/build.out")))
+	grep -q '^PASS: distcc: make all' "$f/build.out" || fail farm "the distcc build did not complete"
+	local i jobs total=0
+	for i in 1 2; do
+		vm_expect "farm$i-report" '^DEBTEST distccd-active: active' "distccd runs on node farm$i (debtest.role=distcc)"
+		jobs=$(rep "farm$i" distccd-jobs)
+		if [ "${jobs:-0}" -gt 0 ]; then pass "farm$i" "distccd on farm$i compiled $jobs objects (its journal: COMPILE_OK)"
+		else fail "farm$i" "distccd on farm$i compiled nothing (${jobs:-no report})"; fi
+		total=$((total + ${jobs:-0}))
+		vm_expect "farm$i" 'reboot: Power down' "farm$i powers off after the build"
+	done
+	echo "note: farm: $total objects compiled on the nodes"
+}
+want deb-farm && farm
 
 echo "note: debian: the per-host persistent layer is not implemented yet: these boots use the volatile overlay"
 echo "note: debian: total $(($(date +%s) - T0)) s"
