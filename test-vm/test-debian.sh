@@ -202,6 +202,7 @@ EOC
 	ip netns exec "$ns" unshare -m --propagation private bash "$tmp/farm.sh"
 	echo "note: farm: two nodes booted, built and powered off in $(($(date +%s) - t)) s"
 	cat "$f/build.out"
+	cp "$f/distcc.log" "$VM_DIR/farm-distcc.log" 2>/dev/null
 	vm_failures=$((vm_failures + $(grep -c '^FAIL' "$f/build.out")))
 	grep -q '^PASS: distcc: make all' "$f/build.out" || fail farm "the distcc build did not complete"
 	local i jobs total=0

@@ -11,7 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:?usage: build.sh OUTDIR HOST:PORT...}
 shift
-mkdir -p "$out"
+mkdir -p "$out/distcc-dir"  # distcc does not create DISTCC_DIR itself
 hosts=""
 for h in "$@"; do hosts+="$h/2 "; done
 export DISTCC_HOSTS=$hosts DISTCC_FALLBACK=0 DISTCC_DIR=$out/distcc-dir DISTCC_LOG=$out/distcc.log DISTCC_VERBOSE=1
@@ -34,6 +34,6 @@ else
 	exit 1
 fi
 for h in "$@"; do
-	n=$(grep -c "compile .* on $h" "$out/distcc.log" 2>/dev/null || true)
+	n=$(grep -c "exec on $h/" "$out/distcc.log" 2>/dev/null || true)
 	echo "note: distcc: client log: $n compiles sent to $h"
 done
