@@ -37,6 +37,7 @@ include net/build.mk
 include fetch/build.mk
 include hooks/build.mk
 include server/build.mk
+include install.mk
 
 INIT_MAIN := init/main.c
 LIB_SRCS  := $(filter-out $(INIT_MAIN),$(INIT_SRCS))

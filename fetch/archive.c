@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "util.h"
 
 #define DIR_DEPTH 128
 
@@ -52,17 +53,9 @@ struct archive {
 	char err[512];
 };
 
-static int ar_fail(struct archive *a, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int ar_fail(struct archive *a, int r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(a->err, sizeof(a->err), fmt, ap);
-	va_end(ap);
-	a->state = ST_ERR;
-	return r;
-}
+/* Record the error, stop the archive, return r. */
+#define ar_fail(a, r, ...) \
+	((a)->state = ST_ERR, errbuf_set((a)->err, sizeof((a)->err), (r), __VA_ARGS__))
 
 static void cache_drop(struct archive *a);
 
@@ -597,80 +590,114 @@ static int detect(struct archive *a, bool at_end)
 	return 0;
 }
 
+/* ST_DETECT: buffer until the format is known, then replay through the real
+ * states.  Each feed_ step takes bytes from (p, len) and returns r. */
+static int feed_detect(struct archive *a, const uint8_t **p, size_t *len)
+{
+	size_t n = *len < 512 - a->have ? *len : 512 - a->have;
+	uint8_t head[512];
+	size_t hl;
+	int r;
+
+	memcpy(a->buf + a->have, *p, n);
+	a->have += n, *p += n, *len -= n;
+	if (a->have < 512 && a->have < 6)
+		return 0;
+	r = detect(a, false);
+	if (r <= 0)
+		return r;
+	hl = a->have;
+	memcpy(head, a->buf, hl);
+	a->state = ST_HDR, a->have = 0, a->need = a->kind == AR_CPIO ? 110 : 512;
+	return archive_feed(a, head, hl);
+}
+
+/* The symlink target is complete: create the link. */
+static int linkdata_done(struct archive *a)
+{
+	char clean[AR_PATH_MAX];
+	int r = 0;
+
+	memcpy(a->e.link, a->buf, a->need);
+	a->e.link[a->need] = '\0';
+	memcpy(clean, a->e.path, sizeof(clean));
+	if (a->rootfd >= 0)
+		r = create_entry(a, clean);
+	return r >= 0 ? after_data(a) : r;
+}
+
+/* ST_HDR, ST_NAME, ST_META, ST_LINKDATA: fixed-size pieces, buffered whole. */
+static int feed_buffered(struct archive *a, const uint8_t **p, size_t *len)
+{
+	size_t n = a->need - a->have;
+	int r;
+
+	if (n > *len)
+		n = *len;
+	memcpy(a->buf + a->have, *p, n);
+	a->have += n, *p += n, *len -= n, a->offset += n;
+	if (a->have < a->need)
+		return 0;
+	if (a->state == ST_HDR)
+		r = a->kind == AR_CPIO ? cpio_header_done(a) : tar_header_done(a);
+	else if (a->state == ST_NAME)
+		r = cpio_name_done(a);
+	else if (a->state == ST_META)
+		r = tar_meta_done(a);
+	else
+		r = linkdata_done(a);
+	if (r >= 0 && a->state == ST_DATA && a->data_left == 0)
+		r = after_data(a);
+	return r;
+}
+
+static int feed_data(struct archive *a, const uint8_t **p, size_t *len)
+{
+	size_t n = a->data_left < *len ? (size_t)a->data_left : *len;
+	int r = data_bytes(a, *p, n);
+
+	*p += n, *len -= n, a->offset += n;
+	a->data_left -= n;
+	if (r >= 0 && a->data_left == 0)
+		r = after_data(a);
+	return r;
+}
+
+static void feed_pad(struct archive *a, const uint8_t **p, size_t *len)
+{
+	size_t n = a->pad_left < *len ? (size_t)a->pad_left : *len;
+
+	*p += n, *len -= n, a->offset += n;
+	a->pad_left -= n;
+	if (!a->pad_left) {
+		a->state = ST_HDR, a->have = 0;
+		a->need = a->kind == AR_CPIO ? 110 : 512;
+	}
+}
+
 int archive_feed(struct archive *a, const uint8_t *p, size_t len)
 {
 	int r = 0;
+
 	while (len && r >= 0) {
-		if (a->state == ST_ERR)
-			return -EINVAL;
-		if (a->state == ST_DETECT) {
-			size_t n = len < 512 - a->have ? len : 512 - a->have;
-			memcpy(a->buf + a->have, p, n);
-			a->have += n, p += n, len -= n;
-			if (a->have < 512 && a->have < 6)
-				continue;
-			r = detect(a, false);
-			if (r <= 0)
-				continue;
-			/* replay the buffered bytes through the real states */
-			uint8_t head[512];
-			size_t hl = a->have;
-			memcpy(head, a->buf, hl);
-			a->state = ST_HDR, a->have = 0, a->need = a->kind == AR_CPIO ? 110 : 512;
-			r = archive_feed(a, head, hl);
-			continue;
-		}
 		switch (a->state) {
+		case ST_ERR:
+			return -EINVAL;
+		case ST_DETECT:
+			r = feed_detect(a, &p, &len);
+			break;
 		case ST_HDR:
 		case ST_NAME:
 		case ST_META:
-		case ST_LINKDATA: {
-			size_t n = a->need - a->have;
-			if (n > len)
-				n = len;
-			memcpy(a->buf + a->have, p, n);
-			a->have += n, p += n, len -= n, a->offset += n;
-			if (a->have < a->need)
-				break;
-			if (a->state == ST_HDR)
-				r = a->kind == AR_CPIO ? cpio_header_done(a) : tar_header_done(a);
-			else if (a->state == ST_NAME)
-				r = cpio_name_done(a);
-			else if (a->state == ST_META)
-				r = tar_meta_done(a);
-			else {
-				char clean[AR_PATH_MAX];
-				memcpy(a->e.link, a->buf, a->need);
-				a->e.link[a->need] = '\0';
-				memcpy(clean, a->e.path, sizeof(clean));
-				if (a->rootfd >= 0)
-					r = create_entry(a, clean);
-				if (r >= 0)
-					r = after_data(a);
-			}
-			if (r >= 0 && a->state == ST_DATA && a->data_left == 0)
-				r = after_data(a);
+		case ST_LINKDATA:
+			r = feed_buffered(a, &p, &len);
 			break;
-		}
-		case ST_DATA: {
-			size_t n = a->data_left < len ? (size_t)a->data_left : len;
-			r = data_bytes(a, p, n);
-			p += n, len -= n, a->offset += n;
-			a->data_left -= n;
-			if (r >= 0 && a->data_left == 0)
-				r = after_data(a);
+		case ST_DATA:
+			r = feed_data(a, &p, &len);
 			break;
-		}
-		case ST_PAD: {
-			size_t n = a->pad_left < len ? (size_t)a->pad_left : len;
-			p += n, len -= n, a->offset += n;
-			a->pad_left -= n;
-			if (!a->pad_left) {
-				a->state = ST_HDR, a->have = 0;
-				a->need = a->kind == AR_CPIO ? 110 : 512;
-			}
+		case ST_PAD:
+			feed_pad(a, &p, &len);
 			break;
-		}
 		case ST_END:
 			/* Padding after the end marker (tar records, cpio blocks). */
 			a->offset += len;

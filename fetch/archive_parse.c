@@ -16,18 +16,14 @@
 #include <sys/stat.h>
 
 #include "archive.h"
+#include "codec.h"
 
 static int hex8(const uint8_t *p, uint32_t *out)
 {
 	uint32_t v = 0;
 	for (int i = 0; i < 8; i++) {
-		uint8_t c = p[i];
-		int d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			d = (c | 0x20) - 'a' + 10;
-		else
+		int d = hex_digit((char)p[i]);
+		if (d < 0)
 			return -EINVAL;
 		v = v << 4 | (uint32_t)d;
 	}

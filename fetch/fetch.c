@@ -13,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/random.h>
 #include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
@@ -21,6 +20,7 @@
 #include "netinit_config.h"
 #include "fetch_job.h"
 #include "log.h"
+#include "util.h"
 
 void fetch_opts_default(struct fetch_opts *o)
 {
@@ -65,16 +65,9 @@ int fetch_job_add_url(struct fetch_job *j, const char *url)
 
 uint64_t fetch_mem_available(void)
 {
-	FILE *f = fopen("/proc/meminfo", "re");
-	char line[128];
-	unsigned long long kb = 0;
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return (uint64_t)kb * 1024;
+	long long kb = meminfo_kb("MemAvailable");
+
+	return kb > 0 ? (uint64_t)kb * 1024 : 0;
 }
 
 uint64_t fetch_space_at(const char *dir)
@@ -94,25 +87,12 @@ uint64_t fetch_space_at(const char *dir)
 
 static unsigned jitter(unsigned ms, uint64_t seed)
 {
-	uint32_t r = 0;
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r)) {
-		/* crng not ready yet (early boot): every node is PID 1 with the same
-		 * clock, so mix in the per-host seed (MAC) and the nanoseconds */
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		uint64_t x = seed ^ (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull;
-		x ^= x >> 31, x *= 0xbf58476d1ce4e5b9ull, x ^= x >> 29;
-		r = (uint32_t)x;
-	}
+	/* the per-host seed (MAC) matters when the CRNG is not ready yet: every
+	 * node is PID 1 with the same clock */
+	uint32_t r = random_u32(seed);
+
 	/* "equal jitter": half fixed, half random, so tries never bunch up */
 	return ms / 2 + (ms ? r % (ms / 2 + 1) : 0);
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 /* Tries of one object on one mirror. */

@@ -17,10 +17,18 @@ struct net_lease; /* net/net.h */
  * system can see what it was booted from. */
 #define FETCH_RUN_DIR "/run/netinit"
 
-/* newroot: an empty directory; on success the root filesystem is mounted or
- * unpacked there (with the overlay), verified as configured.  0 or -errno;
- * every failure is logged with the stage "fetch", "verify" or "unpack". */
-int fetch_root(const struct cmdline *cl, const struct net_lease *lease, const char *newroot);
+/* The image of the plan (p->root == PLAN_ROOT_IMAGE): %h/%m expanded, the
+ * mirrors tried in the per-host order, verified as p->verify says, and
+ * delivered into st (staged_root_init(st, run) is done here): a tree
+ * unpacked in a tmpfs, or an image file.  mount/imageroot.c puts it on the
+ * new root (staged_root_commit()).  keydir: trusted "*.pub" files.  lease:
+ * for %h, the resolver and a root named by DHCP; may be NULL.  0 or -errno;
+ * every failure is logged with the stage "fetch", "verify" or "unpack", and
+ * nothing stays staged. */
+struct boot_plan;
+struct staged_root;
+int fetch_root(const struct boot_plan *p, const struct net_lease *lease, const char *run,
+	       const char *keydir, struct staged_root *st);
 
 /* `init fetch URL OUT [--unpack DIR] [--key K] [--sha256 H] ...`; see
  * `init fetch --help`. Exit status 0, 1 (failed), 2 (usage). */

@@ -51,4 +51,8 @@ uint64_t fetch_mem_available(void);
 int fetch_job_verify_setup(struct fetch_job *j, const char *keydir,
 			   const char *const *keyargs, size_t nkeyargs,
 			   const char *pin, bool verify_off);
+/* The same from the boot plan: keys decoded by the parser; a malformed pin
+ * or key in the plan refuses (-EINVAL), it never means "no check". */
+struct plan_verify;
+int fetch_job_verify_plan(struct fetch_job *j, const char *keydir, const struct plan_verify *v);
 #endif

@@ -19,10 +19,9 @@
 
 #include "fetch.h"
 #include "fetch_job.h"
+#include "imageroot.h"
+#include "plan.h"
 #include "log.h"
-
-int fetch_root_test(const struct cmdline *cl, const char *newroot, const char *run,
-		    const char *keydir);
 
 struct main_target {
 	const char *unpack;         /* final directory, or NULL */
@@ -167,37 +166,101 @@ static bool num_arg(const char *s, unsigned *out)
 	return true;
 }
 
-/* --root: a command line as the boot would have parsed it. */
+/* A --key value as verify.c reads it: a file, a key line, or the bare base64. */
+static int key_arg(const char *arg, uint8_t pk[NKEY_PUB_LEN])
+{
+	struct nkey_public pub;
+	char err[256];
+	int r = arg[0] == '/' ? nkey_load_public(arg, &pub, err, sizeof(err))
+			      : nkey_parse_public(arg, strlen(arg), &pub, err, sizeof(err));
+
+	if (r == 0)
+		memcpy(pk, pub.pk, NKEY_PUB_LEN);
+	return r;
+}
+
+/* --root: the plan the boot would have made of root=URL netinit.mirror=... */
 static int run_root(struct fetch_job *j, char **mirrors, size_t nm, const char *url,
 		    const char *newroot, const char *run, const char *keydir,
 		    const char **keys, size_t nkeys, const char *pin, bool voff)
 {
-	static struct cmdline cl;
-	memset(&cl, 0, sizeof(cl));
+	static struct boot_plan p;
+	static struct staged_root st;
+	struct plan_image *im = &p.image;
+	struct plan_verify *v = &p.verify;
+	int r;
+
+	memset(&p, 0, sizeof(p));
+	p.root = PLAN_ROOT_IMAGE;
+	p.writable.mode = PLAN_RW_VOLATILE;
 	/* the options that have a command-line equivalent */
-	cl.fetch_timeout = (int)j->opts.low_speed_time_s;
-	cl.fetch_retries = (int)j->opts.tries;
-	cl.root.type = ROOT_URL;
-	snprintf(cl.root.url, sizeof(cl.root.url), "%s", url);
-	snprintf(cl.mirror[cl.nmirror++], CMDLINE_MAX_URL, "%s", url);
-	for (size_t i = 0; i < nm && cl.nmirror < CMDLINE_MAX_LIST; i++)
-		snprintf(cl.mirror[cl.nmirror++], CMDLINE_MAX_URL, "%s", mirrors[i]);
-	/* keys and the pin as the raw words the boot reads */
-	char *p = cl.buf;
-	for (size_t i = 0; i < nkeys && cl.nwords < 500; i++) {
-		snprintf(p, 16, "netinit.key");
-		cl.words[cl.nwords].key = p;
-		p += strlen(p) + 1;
-		cl.words[cl.nwords++].value = (char *)keys[i];
+	im->stall_s = (int)j->opts.low_speed_time_s;
+	im->tries = (int)j->opts.tries;
+	snprintf(im->url[im->nurl++], CMDLINE_MAX_URL, "%s", url);
+	for (size_t i = 0; i < nm && im->nurl < CMDLINE_MAX_LIST; i++)
+		snprintf(im->url[im->nurl++], CMDLINE_MAX_URL, "%s", mirrors[i]);
+	im->from_lease = im->nurl;
+	v->off = voff;
+	if (pin) {
+		v->has_pin = sha256_from_hex(pin, strlen(pin), v->pin) == 0;
+		v->pin_invalid = !v->has_pin;
 	}
-	if (pin)
-		snprintf(cl.sha256, sizeof(cl.sha256), "%.64s", pin);
-	if (pin && strlen(pin) != 64) {
-		cl.words[cl.nwords].key = (char *)"netinit.sha256";
-		cl.words[cl.nwords++].value = (char *)pin;
+	for (size_t i = 0; i < nkeys && !v->key_invalid[0] && v->nkey < CMDLINE_MAX_LIST; i++)
+		if (key_arg(keys[i], v->key[v->nkey++]) < 0)
+			snprintf(v->key_invalid, sizeof(v->key_invalid), "%.60s", keys[i]);
+	r = fetch_root(&p, NULL, run, keydir, &st);
+	if (r == 0)
+		r = staged_root_commit(&st, STAGED_VOLATILE, newroot);
+	return r;
+}
+
+/* URL -> OUT (and --unpack DIR): the job is set up; partial results never
+ * appear under the final names.  The exit status of fetch_main(). */
+static int run_download(struct fetch_job *j, struct main_target *t, const char *url,
+			const char *out)
+{
+	char outpart[4200] = "", dir[4200];
+	int r;
+
+	if (strcmp(out, "-") != 0) {
+		snprintf(outpart, sizeof(outpart), "%s.part", out);
+		j->raw_fd = open(outpart, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (j->raw_fd < 0) {
+			nl_err("fetch", "%s: %s", outpart, strerror(errno));
+			return 1;
+		}
 	}
-	cl.verify_off = voff;
-	return fetch_root_test(&cl, newroot, run, keydir);
+	if (t->unpack)
+		snprintf(t->partial, sizeof(t->partial), "%s.partial-%d", t->unpack, (int)getpid());
+	j->target = (struct stream_target){ t, mt_open, mt_discard };
+	/* Room at the destination (tmpfs: MemAvailable): the directory that
+	 * will hold DIR or OUT. */
+	snprintf(dir, sizeof(dir), "%s", t->unpack ? t->unpack : outpart[0] ? outpart : "./x");
+	j->space = fetch_space_at(dirname(dir));
+
+	r = fetch_job_run(j);
+	if (r == 0 && t->unpack)
+		r = mt_commit(t);
+	if (j->raw_fd >= 0) {
+		if (close(j->raw_fd) < 0 && r == 0)
+			r = -errno;
+		if (r == 0 && rename(outpart, out) < 0)
+			r = -errno;
+		if (r < 0)
+			unlink(outpart);
+	}
+	if (r < 0) {
+		mt_discard(t);
+		nl_err("fetch", "%s: failed (%s)", url, r == -EBADMSG ? "verification"
+		       : r == -EAGAIN ? "kept failing" : strerror(-r));
+		return 1;
+	}
+	if (j->verify || j->has_pin) {
+		char hex[SHA256_HEX_LEN + 1];
+		sha256_to_hex(j->sha, hex);
+		printf("%s  %s\n", hex, out);
+	}
+	return 0;
 }
 
 int fetch_main(int argc, char **argv)
@@ -276,45 +339,5 @@ int fetch_main(int argc, char **argv)
 	if (fetch_job_verify_setup(&j, keydir, keys, nkeys, pin, voff) < 0)
 		return 1;
 
-	char outpart[4200] = "";
-	if (strcmp(out, "-") != 0) {
-		snprintf(outpart, sizeof(outpart), "%s.part", out);
-		j.raw_fd = open(outpart, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (j.raw_fd < 0) {
-			nl_err("fetch", "%s: %s", outpart, strerror(errno));
-			return 1;
-		}
-	}
-	if (t.unpack)
-		snprintf(t.partial, sizeof(t.partial), "%s.partial-%d", t.unpack, (int)getpid());
-	j.target = (struct stream_target){ &t, mt_open, mt_discard };
-	/* Room at the destination (tmpfs: MemAvailable): the directory that
-	 * will hold DIR or OUT. */
-	char dir[4200];
-	snprintf(dir, sizeof(dir), "%s", t.unpack ? t.unpack : outpart[0] ? outpart : "./x");
-	j.space = fetch_space_at(dirname(dir));
-
-	r = fetch_job_run(&j);
-	if (r == 0 && t.unpack)
-		r = mt_commit(&t);
-	if (j.raw_fd >= 0) {
-		if (close(j.raw_fd) < 0 && r == 0)
-			r = -errno;
-		if (r == 0 && rename(outpart, out) < 0)
-			r = -errno;
-		if (r < 0)
-			unlink(outpart);
-	}
-	if (r < 0) {
-		mt_discard(&t);
-		nl_err("fetch", "%s: failed (%s)", url, r == -EBADMSG ? "verification"
-		       : r == -EAGAIN ? "kept failing" : strerror(-r));
-		return 1;
-	}
-	if (j.verify || j.has_pin) {
-		char hex[SHA256_HEX_LEN + 1];
-		sha256_to_hex(j.sha, hex);
-		printf("%s  %s\n", hex, out);
-	}
-	return 0;
+	return run_download(&j, &t, url, out);
 }

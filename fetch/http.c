@@ -24,31 +24,20 @@
 
 #define RECV_BUF (256 * 1024)
 
-static int why(struct try_state *ts, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int why(struct try_state *ts, int r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ts->why, sizeof(ts->why), fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 static int tcp_connect(const struct url *u, const struct fetch_opts *o, struct try_state *ts)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int r = fetch_resolve(u->host, u->port, &ss, &sl);
+	int r = fetch_resolve(o->dns, u->host, u->port, &ss, &sl);
 	if (r < 0)
-		return why(ts, r == -EAGAIN ? -EAGAIN : r, "cannot resolve %s: %s", u->host, strerror(-r));
+		return try_why(ts, r == -EAGAIN ? -EAGAIN : r, "cannot resolve %s: %s", u->host, strerror(-r));
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
-		return why(ts, -EAGAIN, "socket: %s", strerror(errno));
+		return try_why(ts, -EAGAIN, "socket: %s", strerror(errno));
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
 		int e = errno;
 		close(fd);
-		return why(ts, -EAGAIN, "connect %s:%u: %s", u->host, u->port, strerror(e));
+		return try_why(ts, -EAGAIN, "connect %s:%u: %s", u->host, u->port, strerror(e));
 	}
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	int n;
@@ -63,7 +52,7 @@ static int tcp_connect(const struct url *u, const struct fetch_opts *o, struct t
 		err = errno;
 	if (err) {
 		close(fd);
-		return why(ts, -EAGAIN, "connect %s:%u: %s", u->host, u->port, strerror(err));
+		return try_why(ts, -EAGAIN, "connect %s:%u: %s", u->host, u->port, strerror(err));
 	}
 	return fd;
 }
@@ -141,14 +130,14 @@ static int read_head(int fd, uint8_t *buf, size_t cap, size_t *have, size_t *hea
 		if (room > HTTP_HEAD_MAX)
 			room = HTTP_HEAD_MAX;
 		if (*have >= HTTP_HEAD_MAX)
-			return why(ts, -EPROTO, "response head over %d bytes", HTTP_HEAD_MAX);
+			return try_why(ts, -EPROTO, "response head over %d bytes", HTTP_HEAD_MAX);
 		ssize_t n = recv_some(fd, buf + *have, room, o, sp);
 		if (n == -ETIMEDOUT)
-			return why(ts, -EAGAIN, "no response within %u s", o->low_speed_time_s);
+			return try_why(ts, -EAGAIN, "no response within %u s", o->low_speed_time_s);
 		if (n < 0)
-			return why(ts, -EAGAIN, "receive: %s", strerror((int)-n));
+			return try_why(ts, -EAGAIN, "receive: %s", strerror((int)-n));
 		if (n == 0)
-			return why(ts, -EAGAIN, "connection closed before the response head");
+			return try_why(ts, -EAGAIN, "connection closed before the response head");
 		size_t prev = *have;
 		*have += (size_t)n;
 		size_t from = prev > 3 ? prev - 3 : 0;
@@ -174,20 +163,20 @@ static int check_status(const struct http_response *rsp, struct sink *k, uint64_
 		ts->retry_after = rsp->retry_after;
 		if (ts->retry_after > (int64_t)o->retry_after_max_s)
 			ts->retry_after = o->retry_after_max_s;
-		return why(ts, -EAGAIN, "HTTP %d%s", st,
+		return try_why(ts, -EAGAIN, "HTTP %d%s", st,
 			   rsp->retry_after >= 0 ? " with Retry-After" : "");
 	}
 	if (st == 408 || st >= 500)
-		return why(ts, -EAGAIN, "HTTP %d", st);
+		return try_why(ts, -EAGAIN, "HTTP %d", st);
 	if (st == 416 && offset) {
 		int r = k->restart(k);
-		return r < 0 ? r : why(ts, -EAGAIN, "HTTP 416 for a resume at byte %" PRIu64
+		return r < 0 ? r : try_why(ts, -EAGAIN, "HTTP 416 for a resume at byte %" PRIu64
 				       ": restarting from byte 0", offset);
 	}
 	if (st == 404 || st == 410)
-		return why(ts, -ENOENT, "HTTP %d: not on this server", st);
+		return try_why(ts, -ENOENT, "HTTP %d: not on this server", st);
 	if (st >= 400)
-		return why(ts, -EACCES, "HTTP %d", st);
+		return try_why(ts, -EACCES, "HTTP %d", st);
 	if (st == 200) {
 		if (offset) {
 			nl_warn("fetch", "%s%s: server answered the resume at byte %" PRIu64
@@ -200,7 +189,7 @@ static int check_status(const struct http_response *rsp, struct sink *k, uint64_
 			int r = k->expect(k, (uint64_t)rsp->content_length);
 			if (r < 0) {
 				ts->sink_failed = true;
-				return why(ts, r, "refused before the first byte");
+				return try_why(ts, r, "refused before the first byte");
 			}
 		}
 		return 1;
@@ -217,19 +206,19 @@ static int check_status(const struct http_response *rsp, struct sink *k, uint64_
 			if (r < 0)
 				return r;
 			ts->validator[0] = '\0';
-			return why(ts, -EAGAIN, "wrong Content-Range in a 206 answer to a resume at byte %"
+			return try_why(ts, -EAGAIN, "wrong Content-Range in a 206 answer to a resume at byte %"
 				   PRIu64 ": restarting from byte 0", offset);
 		}
 		if (rsp->range_total >= 0 && total == SINK_SIZE_UNKNOWN) {
 			int r = k->expect(k, (uint64_t)rsp->range_total);
 			if (r < 0) {
 				ts->sink_failed = true;
-				return why(ts, r, "refused before the first byte");
+				return try_why(ts, r, "refused before the first byte");
 			}
 		}
 		return 1;
 	}
-	return why(ts, -EPROTO, "unexpected HTTP status %d", st);
+	return try_why(ts, -EPROTO, "unexpected HTTP status %d", st);
 }
 
 static int deliver_body(struct sink *k, uint8_t *p, size_t n, struct http_chunked *ch,
@@ -239,7 +228,7 @@ static int deliver_body(struct sink *k, uint8_t *p, size_t n, struct http_chunke
 		size_t used;
 		ssize_t d = http_chunked_decode(ch, p, n, &used);
 		if (d < 0)
-			return why(ts, -EAGAIN, "bad chunked encoding");
+			return try_why(ts, -EAGAIN, "bad chunked encoding");
 		n = (size_t)d;
 	}
 	if (!n)
@@ -247,7 +236,7 @@ static int deliver_body(struct sink *k, uint8_t *p, size_t n, struct http_chunke
 	int r = k->write(k, p, n);
 	if (r < 0) {
 		ts->sink_failed = true;
-		return why(ts, r, "cannot store the data");
+		return try_why(ts, r, "cannot store the data");
 	}
 	return 0;
 }
@@ -278,19 +267,19 @@ static int read_body(int fd, uint8_t *buf, size_t have, size_t head,
 			return 0;
 		speed_check_after(sp, o, &slow);
 		if (slow)
-			return why(ts, -EAGAIN, "slower than %u bytes/s for %u s (at byte %" PRIu64 ")",
+			return try_why(ts, -EAGAIN, "slower than %u bytes/s for %u s (at byte %" PRIu64 ")",
 				   o->low_speed_limit, o->low_speed_time_s, k->offset);
 		ssize_t got = recv_some(fd, buf, RECV_BUF, o, sp);
 		if (got == -ETIMEDOUT)
-			return why(ts, -EAGAIN, "slower than %u bytes/s for %u s (at byte %" PRIu64 ")",
+			return try_why(ts, -EAGAIN, "slower than %u bytes/s for %u s (at byte %" PRIu64 ")",
 				   o->low_speed_limit, o->low_speed_time_s, k->offset);
 		if (got < 0)
-			return why(ts, -EAGAIN, "receive at byte %" PRIu64 ": %s", k->offset,
+			return try_why(ts, -EAGAIN, "receive at byte %" PRIu64 ": %s", k->offset,
 				   strerror((int)-got));
 		if (got == 0) {
 			if (!chunked && left < 0)
 				return 0; /* body delimited by close (RFC 9112 6.3 item 8) */
-			return why(ts, -EAGAIN, "connection closed at byte %" PRIu64 " (%" PRIu64
+			return try_why(ts, -EAGAIN, "connection closed at byte %" PRIu64 " (%" PRIu64
 				   " bytes this time)", k->offset, k->offset - start);
 		}
 		n = (size_t)got;
@@ -322,12 +311,12 @@ int http_get(const struct url *url, struct sink *k, const struct fetch_opts *o,
 		int n = http_build_request(&cur, offset, ts->validator, req, sizeof(req));
 		if (n < 0 || (r = send_all(fd, req, (size_t)n, o)) < 0) {
 			close(fd);
-			r = why(ts, -EAGAIN, "send request: %s", strerror(n < 0 ? -n : -r));
+			r = try_why(ts, -EAGAIN, "send request: %s", strerror(n < 0 ? -n : -r));
 			break;
 		}
 		r = read_head(fd, buf, RECV_BUF, &have, &head, o, &sp, ts);
 		if (r == 0 && http_parse_head((const char *)buf, head, &rsp) < 0)
-			r = why(ts, -EAGAIN, "malformed response head");
+			r = try_why(ts, -EAGAIN, "malformed response head");
 		if (r < 0) {
 			close(fd);
 			break;
@@ -336,17 +325,17 @@ int http_get(const struct url *url, struct sink *k, const struct fetch_opts *o,
 			struct url next;
 			close(fd);
 			if (!rsp.location[0]) {
-				r = why(ts, -EPROTO, "HTTP %d without Location", rsp.status);
+				r = try_why(ts, -EPROTO, "HTTP %d without Location", rsp.status);
 				break;
 			}
 			if (hops + 1 > o->max_redirects) {
-				r = why(ts, -ELOOP, "more than %u redirects (loop?)", o->max_redirects);
+				r = try_why(ts, -ELOOP, "more than %u redirects (loop?)", o->max_redirects);
 				break;
 			}
 			r = url_resolve(&cur, rsp.location, &next);
 			if (r < 0 || next.scheme != URL_HTTP) {
 				/* Only http -> http: no scheme change, never a downgrade. */
-				r = why(ts, -EPROTO, "redirect to '%.100s' refused", rsp.location);
+				r = try_why(ts, -EPROTO, "redirect to '%.100s' refused", rsp.location);
 				break;
 			}
 			nl_debug("fetch", "HTTP %d -> %s%s", rsp.status, next.host, next.path);
@@ -366,7 +355,7 @@ int http_get(const struct url *url, struct sink *k, const struct fetch_opts *o,
 		r = read_body(fd, buf, have, head, &rsp, k, o, &sp, ts);
 		close(fd);
 		if (r == 0 && k->total != SINK_SIZE_UNKNOWN && k->offset != k->total)
-			r = why(ts, -EAGAIN, "body ended at byte %" PRIu64 " of %" PRIu64,
+			r = try_why(ts, -EAGAIN, "body ended at byte %" PRIu64 " of %" PRIu64,
 				k->offset, k->total);
 		break;
 	}

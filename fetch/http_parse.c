@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "http.h"
+#include "codec.h"
 
 size_t http_head_end(const char *buf, size_t len)
 {
@@ -252,16 +253,6 @@ void http_chunked_init(struct http_chunked *c)
 	c->state = CH_SIZE;
 }
 
-static int hexval(uint8_t ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch |= 0x20;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 ssize_t http_chunked_decode(struct http_chunked *c, uint8_t *buf, size_t len, size_t *consumed)
 {
 	size_t in = 0, out = 0;
@@ -284,7 +275,7 @@ ssize_t http_chunked_decode(struct http_chunked *c, uint8_t *buf, size_t len, si
 					return -EINVAL;
 				c->ext = true;
 			} else {
-				int h = hexval(ch);
+				int h = hex_digit((char)ch);
 				if (h < 0 || c->left >> 56)
 					return -EINVAL; /* bad digit, or over 2^60 */
 				c->left = c->left << 4 | (uint64_t)h;

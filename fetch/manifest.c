@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * Signed image manifests and ed25519 key files; the format is described in
- * manifest.h.  Strict parsing: every field is checked and anything not
- * understood is an error, because a verifier that skips what it does not
- * know can be talked into skipping the check itself.
+ * Signed image manifests and ed25519 public keys, the boot side: parse,
+ * verify, load trusted keys (format: manifest.h).  Making keys and
+ * signatures is fetch/manifest_sign.c, linked by the host tools only.
+ * Strict parsing: every field is checked and anything not understood is an
+ * error, because a verifier that skips what it does not know can be talked
+ * into skipping the check itself.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,68 +20,12 @@
 #include <sodium.h>
 
 #include "manifest.h"
+#include "util.h"
 
-#define PUB_TAG "netinit-ed25519-public"
-#define SEC_TAG "netinit-ed25519-secret"
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
-static void crypto_ready(void)
-{
-	static int done;
-	if (!done) {
-		if (sodium_init() < 0)
-			abort(); /* cannot happen on Linux: no entropy source at all */
-		done = 1;
-	}
-}
-
-void hex_encode(const uint8_t *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1; /* uppercase refused: one spelling per hash */
-}
-
-static int hex_decode(const char *hex, size_t len, uint8_t *out, size_t n)
-{
-	if (len != 2 * n)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
 
 int sha256_from_hex(const char *hex, size_t len, uint8_t out[SHA256_LEN])
 {
-	return hex_decode(hex, len, out, SHA256_LEN);
+	return hex_decode(hex, len, out, SHA256_LEN, true);
 }
 
 void sha256_to_hex(const uint8_t in[SHA256_LEN], char out[SHA256_HEX_LEN + 1])
@@ -106,7 +51,7 @@ static int parse_size(const char *s, size_t len, uint64_t *out)
 }
 
 /* Printable ASCII without space; no '/' when is_name. */
-static bool token_ok(const char *s, size_t len, bool is_name)
+bool manifest_token_ok(const char *s, size_t len, bool is_name)
 {
 	if (len == 0 || len >= MANIFEST_NAME_MAX)
 		return false;
@@ -121,18 +66,9 @@ static bool token_ok(const char *s, size_t len, bool is_name)
 }
 
 /* Exact base64 (standard alphabet, padded) of n bytes. */
-static int b64_decode(const char *s, size_t len, uint8_t *out, size_t n)
+int nkey_b64_exact(const char *s, size_t len, uint8_t *out, size_t n)
 {
-	size_t got = 0;
-	const char *end = NULL;
-	if (len != sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL) - 1)
-		return -EINVAL;
-	if (sodium_base642bin(out, n, s, len, NULL, &got, &end,
-			      sodium_base64_VARIANT_ORIGINAL) != 0)
-		return -EINVAL;
-	if (got != n || end != s + len)
-		return -EINVAL;
-	return 0;
+	return base64_decode(s, len, out, n, true) == (int)n ? 0 : -EINVAL;
 }
 
 static int handle_signature(const char *v, size_t vlen, struct manifest *m,
@@ -140,14 +76,14 @@ static int handle_signature(const char *v, size_t vlen, struct manifest *m,
 {
 	/* "ed25519 <16 hex> <base64>" */
 	if (vlen < 8 || memcmp(v, "ed25519 ", 8) != 0)
-		return fail(err, errlen, -EINVAL, "signature: only ed25519 is supported");
+		return errbuf_set(err, errlen, -EINVAL, "signature: only ed25519 is supported");
 	v += 8, vlen -= 8;
 	const char *sp = memchr(v, ' ', vlen);
-	if (!sp || hex_decode(v, (size_t)(sp - v), m->key_id, NKEY_ID_LEN) < 0)
-		return fail(err, errlen, -EINVAL, "signature: key-id must be 16 lowercase hex digits");
+	if (!sp || hex_decode(v, (size_t)(sp - v), m->key_id, NKEY_ID_LEN, true) < 0)
+		return errbuf_set(err, errlen, -EINVAL, "signature: key-id must be 16 lowercase hex digits");
 	size_t rest = vlen - (size_t)(sp + 1 - v);
-	if (b64_decode(sp + 1, rest, m->sig, NKEY_SIG_LEN) < 0)
-		return fail(err, errlen, -EINVAL, "signature: not the base64 of 64 bytes");
+	if (nkey_b64_exact(sp + 1, rest, m->sig, NKEY_SIG_LEN) < 0)
+		return errbuf_set(err, errlen, -EINVAL, "signature: not the base64 of 64 bytes");
 	return 0;
 }
 
@@ -166,18 +102,18 @@ static int handle_field(const char *k, size_t klen, const char *v, size_t vlen,
 		if (strlen(keys[i].key) == klen && memcmp(keys[i].key, k, klen) == 0)
 			flag = keys[i].flag;
 	if (!flag)
-		return fail(err, errlen, -EINVAL, "line %d: unknown key '%.*s'",
+		return errbuf_set(err, errlen, -EINVAL, "line %d: unknown key '%.*s'",
 			    lineno, (int)(klen > 32 ? 32 : klen), k);
 	if (*seen & flag)
-		return fail(err, errlen, -EINVAL, "line %d: '%.*s' given twice",
+		return errbuf_set(err, errlen, -EINVAL, "line %d: '%.*s' given twice",
 			    lineno, (int)klen, k);
 	*seen |= flag;
 	int r = 0;
 	switch (flag) {
 	case F_NAME:
 	case F_VERSION:
-		if (!token_ok(v, vlen, flag == F_NAME))
-			return fail(err, errlen, -EINVAL,
+		if (!manifest_token_ok(v, vlen, flag == F_NAME))
+			return errbuf_set(err, errlen, -EINVAL,
 				    "line %d: %.*s must be 1-%d printable characters without spaces",
 				    lineno, (int)klen, k, MANIFEST_NAME_MAX - 1);
 		memcpy(flag == F_NAME ? m->name : m->version, v, vlen);
@@ -192,12 +128,12 @@ static int handle_field(const char *k, size_t klen, const char *v, size_t vlen,
 		break;
 	case F_SHA:
 		if (sha256_from_hex(v, vlen, m->sha256) < 0)
-			return fail(err, errlen, -EINVAL,
+			return errbuf_set(err, errlen, -EINVAL,
 				    "line %d: sha256 must be 64 lowercase hex digits", lineno);
 		break;
 	}
 	if (r < 0)
-		return fail(err, errlen, r, "line %d: %.*s is not a decimal byte count",
+		return errbuf_set(err, errlen, r, "line %d: %.*s is not a decimal byte count",
 			    lineno, (int)klen, k);
 	return 0;
 }
@@ -211,26 +147,26 @@ int manifest_parse(const char *text, size_t len, struct manifest *m,
 
 	memset(m, 0, sizeof(*m));
 	if (len > MANIFEST_MAX)
-		return fail(err, errlen, -EINVAL, "manifest longer than %d bytes", MANIFEST_MAX);
+		return errbuf_set(err, errlen, -EINVAL, "manifest longer than %d bytes", MANIFEST_MAX);
 	while (pos < len) {
 		const char *line = text + pos;
 		const char *nl = memchr(line, '\n', len - pos);
 		lineno++;
 		if (!nl)
-			return fail(err, errlen, -EINVAL, "line %d: no newline at the end", lineno);
+			return errbuf_set(err, errlen, -EINVAL, "line %d: no newline at the end", lineno);
 		size_t ll = (size_t)(nl - line);
 		if (memchr(line, '\0', ll) || memchr(line, '\r', ll))
-			return fail(err, errlen, -EINVAL, "line %d: NUL or CR byte", lineno);
+			return errbuf_set(err, errlen, -EINVAL, "line %d: NUL or CR byte", lineno);
 		if (lineno == 1) {
 			if (ll != strlen(MANIFEST_MAGIC) || memcmp(line, MANIFEST_MAGIC, ll) != 0)
-				return fail(err, errlen, -EINVAL,
+				return errbuf_set(err, errlen, -EINVAL,
 					    "line 1: not \"" MANIFEST_MAGIC "\"");
 			pos += ll + 1;
 			continue;
 		}
 		const char *sp = memchr(line, ' ', ll);
 		if (!sp || sp == line)
-			return fail(err, errlen, -EINVAL, "line %d: expected '<key> <value>'", lineno);
+			return errbuf_set(err, errlen, -EINVAL, "line %d: expected '<key> <value>'", lineno);
 		size_t klen = (size_t)(sp - line);
 		const char *v = sp + 1;
 		size_t vlen = ll - klen - 1;
@@ -239,7 +175,7 @@ int manifest_parse(const char *text, size_t len, struct manifest *m,
 			if (r < 0)
 				return r;
 			if (pos + ll + 1 != len)
-				return fail(err, errlen, -EINVAL,
+				return errbuf_set(err, errlen, -EINVAL,
 					    "line %d: text after the signature line", lineno);
 			m->signed_len = pos;
 			break;
@@ -250,15 +186,15 @@ int manifest_parse(const char *text, size_t len, struct manifest *m,
 		pos += ll + 1;
 	}
 	if (lineno == 0)
-		return fail(err, errlen, -EINVAL, "empty manifest");
+		return errbuf_set(err, errlen, -EINVAL, "empty manifest");
 	if (!m->signed_len)
-		return fail(err, errlen, -EINVAL, "no signature line");
+		return errbuf_set(err, errlen, -EINVAL, "no signature line");
 	static const struct { unsigned flag; const char *key; } req[] = {
 		{ F_NAME, "name" }, { F_VERSION, "version" }, { F_SIZE, "size" }, { F_SHA, "sha256" },
 	};
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++)
 		if (!(seen & req[i].flag))
-			return fail(err, errlen, -EINVAL, "'%s' is missing", req[i].key);
+			return errbuf_set(err, errlen, -EINVAL, "'%s' is missing", req[i].key);
 	return 0;
 }
 
@@ -300,48 +236,12 @@ int manifest_load(const char *text, size_t len, const struct nkey_set *ks,
 	if (r == -ENOKEY) {
 		char id[2 * NKEY_ID_LEN + 1];
 		hex_encode(m->key_id, NKEY_ID_LEN, id);
-		return fail(err, errlen, r, "signed by key %s, which is not among the %zu trusted keys",
+		return errbuf_set(err, errlen, r, "signed by key %s, which is not among the %zu trusted keys",
 			    id, ks ? ks->n : 0);
 	}
 	if (r < 0)
-		return fail(err, errlen, r, "bad signature");
+		return errbuf_set(err, errlen, r, "bad signature");
 	return 0;
-}
-
-int manifest_sign(const struct manifest *m, const struct nkey_secret *sk,
-		  char *out, size_t outlen)
-{
-	char hex[SHA256_HEX_LEN + 1], id[2 * NKEY_ID_LEN + 1];
-	char b64[sodium_base64_ENCODED_LEN(NKEY_SIG_LEN, sodium_base64_VARIANT_ORIGINAL)];
-	uint8_t sig[NKEY_SIG_LEN];
-	struct nkey_public pub;
-	int n;
-
-	crypto_ready();
-	if (!token_ok(m->name, strlen(m->name), true) ||
-	    !token_ok(m->version, strlen(m->version), false) ||
-	    m->size > INT64_MAX || m->unpacked_size > INT64_MAX)
-		return -EINVAL;
-	sha256_to_hex(m->sha256, hex);
-	n = snprintf(out, outlen, MANIFEST_MAGIC "\nname %s\nversion %s\nsize %" PRIu64
-		     "\nsha256 %s\n", m->name, m->version, m->size, hex);
-	if (n < 0 || (size_t)n >= outlen)
-		return -ENOSPC;
-	if (m->has_unpacked_size) {
-		int k = snprintf(out + n, outlen - (size_t)n, "unpacked-size %" PRIu64 "\n",
-				 m->unpacked_size);
-		if (k < 0 || (size_t)k >= outlen - (size_t)n)
-			return -ENOSPC;
-		n += k;
-	}
-	crypto_sign_detached(sig, NULL, (const unsigned char *)out, (size_t)n, sk->sk);
-	nkey_public_of(sk, &pub);
-	hex_encode(pub.id, NKEY_ID_LEN, id);
-	sodium_bin2base64(b64, sizeof(b64), sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
-	int k = snprintf(out + n, outlen - (size_t)n, "signature ed25519 %s %s\n", id, b64);
-	if (k < 0 || (size_t)k >= outlen - (size_t)n)
-		return -ENOSPC;
-	return n + k;
 }
 
 /* ---- keys ---- */
@@ -353,14 +253,7 @@ void nkey_id(const uint8_t pk[NKEY_PUB_LEN], uint8_t id[NKEY_ID_LEN])
 	memcpy(id, h, NKEY_ID_LEN);
 }
 
-void nkey_public_of(const struct nkey_secret *sec, struct nkey_public *pub)
-{
-	memset(pub, 0, sizeof(*pub));
-	crypto_sign_ed25519_sk_to_pk(pub->pk, sec->sk);
-	nkey_id(pub->pk, pub->id);
-}
-
-static bool comment_ok(const char *c)
+bool nkey_comment_ok(const char *c)
 {
 	if (strlen(c) >= NKEY_COMMENT_MAX)
 		return false;
@@ -370,19 +263,8 @@ static bool comment_ok(const char *c)
 	return true;
 }
 
-int nkey_generate(struct nkey_public *pub, struct nkey_secret *sec, const char *comment)
-{
-	crypto_ready();
-	if (comment && !comment_ok(comment))
-		return -EINVAL;
-	crypto_sign_keypair(pub->pk, sec->sk);
-	nkey_public_of(sec, pub);
-	snprintf(pub->comment, sizeof(pub->comment), "%s", comment ? comment : "");
-	return 0;
-}
-
 /* Strip one trailing "\n"; refuse other control bytes. */
-static int one_line(const char *text, size_t *len)
+int nkey_one_line(const char *text, size_t *len)
 {
 	if (*len && text[*len - 1] == '\n')
 		(*len)--;
@@ -395,173 +277,56 @@ static int one_line(const char *text, size_t *len)
 int nkey_parse_public(const char *text, size_t len, struct nkey_public *pub,
 		      char *err, size_t errlen)
 {
-	const size_t tag = strlen(PUB_TAG);
+	const size_t tag = strlen(NKEY_PUB_TAG);
 	memset(pub, 0, sizeof(*pub));
-	if (one_line(text, &len) < 0)
-		return fail(err, errlen, -EINVAL, "public key: more than one line");
-	if (len > tag && memcmp(text, PUB_TAG " ", tag + 1) == 0) {
+	if (nkey_one_line(text, &len) < 0)
+		return errbuf_set(err, errlen, -EINVAL, "public key: more than one line");
+	if (len > tag && memcmp(text, NKEY_PUB_TAG " ", tag + 1) == 0) {
 		const char *b = text + tag + 1;
 		size_t rest = len - tag - 1;
 		const char *sp = memchr(b, ' ', rest);
 		size_t blen = sp ? (size_t)(sp - b) : rest;
-		if (b64_decode(b, blen, pub->pk, NKEY_PUB_LEN) < 0)
-			return fail(err, errlen, -EINVAL, "public key: not the base64 of 32 bytes");
+		if (nkey_b64_exact(b, blen, pub->pk, NKEY_PUB_LEN) < 0)
+			return errbuf_set(err, errlen, -EINVAL, "public key: not the base64 of 32 bytes");
 		if (sp) {
 			size_t clen = rest - blen - 1;
 			if (clen >= NKEY_COMMENT_MAX)
 				clen = NKEY_COMMENT_MAX - 1;
 			memcpy(pub->comment, sp + 1, clen);
 			pub->comment[clen] = '\0';
-			if (!comment_ok(pub->comment))
-				return fail(err, errlen, -EINVAL, "public key: control bytes in comment");
+			if (!nkey_comment_ok(pub->comment))
+				return errbuf_set(err, errlen, -EINVAL, "public key: control bytes in comment");
 		}
-	} else if (b64_decode(text, len, pub->pk, NKEY_PUB_LEN) < 0) {
-		return fail(err, errlen, -EINVAL,
-			    "public key: expected \"" PUB_TAG " <base64> <comment>\" or the bare base64 of 32 bytes");
+	} else if (nkey_b64_exact(text, len, pub->pk, NKEY_PUB_LEN) < 0) {
+		return errbuf_set(err, errlen, -EINVAL,
+			    "public key: expected \"" NKEY_PUB_TAG " <base64> <comment>\" or the bare base64 of 32 bytes");
 	}
 	nkey_id(pub->pk, pub->id);
 	return 0;
 }
 
-int nkey_parse_secret(const char *text, size_t len, struct nkey_secret *sec,
-		      char *err, size_t errlen)
+ssize_t nkey_read_file(const char *path, char buf[NKEY_FILE_MAX], char *err, size_t errlen)
 {
-	const size_t tag = strlen(SEC_TAG);
-	uint8_t pk[NKEY_PUB_LEN];
-	if (one_line(text, &len) < 0 || len <= tag || memcmp(text, SEC_TAG " ", tag + 1) != 0)
-		return fail(err, errlen, -EINVAL, "secret key: expected \"" SEC_TAG " <base64>\"");
-	if (b64_decode(text + tag + 1, len - tag - 1, sec->sk, NKEY_SEC_LEN) < 0)
-		return fail(err, errlen, -EINVAL, "secret key: not the base64 of 64 bytes");
-	/* The second half must be the public key of the seed in the first. */
-	crypto_ready();
-	uint8_t check_sk[NKEY_SEC_LEN];
-	crypto_sign_seed_keypair(pk, check_sk, sec->sk);
-	int bad = sodium_memcmp(check_sk, sec->sk, NKEY_SEC_LEN);
-	sodium_memzero(check_sk, sizeof(check_sk));
-	if (bad)
-		return fail(err, errlen, -EINVAL, "secret key: public half does not match the seed");
-	return 0;
-}
+	ssize_t len = read_file_whole(path, buf, NKEY_FILE_MAX);
 
-int nkey_format_public(const struct nkey_public *pub, char *out, size_t outlen)
-{
-	char b64[sodium_base64_ENCODED_LEN(NKEY_PUB_LEN, sodium_base64_VARIANT_ORIGINAL)];
-	sodium_bin2base64(b64, sizeof(b64), pub->pk, NKEY_PUB_LEN, sodium_base64_VARIANT_ORIGINAL);
-	int n = snprintf(out, outlen, PUB_TAG " %s %s\n", b64, pub->comment);
-	if (n < 0 || (size_t)n >= outlen)
-		return -ENOSPC;
-	return n;
-}
-
-int nkey_format_secret(const struct nkey_secret *sec, char *out, size_t outlen)
-{
-	char b64[sodium_base64_ENCODED_LEN(NKEY_SEC_LEN, sodium_base64_VARIANT_ORIGINAL)];
-	sodium_bin2base64(b64, sizeof(b64), sec->sk, NKEY_SEC_LEN, sodium_base64_VARIANT_ORIGINAL);
-	int n = snprintf(out, outlen, SEC_TAG " %s\n", b64);
-	sodium_memzero(b64, sizeof(b64));
-	if (n < 0 || (size_t)n >= outlen)
-		return -ENOSPC;
-	return n;
-}
-
-static int read_small(const char *path, char *buf, size_t size, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	size_t got = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf + got, size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-			close(fd);
-			return e;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got == size) {
-			close(fd);
-			return -EFBIG;
-		}
-	}
-	close(fd);
-	*len = got;
-	return 0;
-}
-
-static int write_file(const char *path, const char *data, size_t len, int flags, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, mode);
-	if (fd < 0)
-		return -errno;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-			close(fd);
-			return e;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 && errno != EINVAL) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	return close(fd) < 0 ? -errno : 0;
+	if (len < 0)
+		return errbuf_set(err, errlen, (int)len, "%s: %s", path, strerror((int)-len));
+	return len;
 }
 
 int nkey_load_public(const char *path, struct nkey_public *pub, char *err, size_t errlen)
 {
-	char buf[512];
-	size_t len;
-	int r = read_small(path, buf, sizeof(buf), &len);
-	if (r < 0)
-		return fail(err, errlen, r, "%s: %s", path, strerror(-r));
-	r = nkey_parse_public(buf, len, pub, err, errlen);
+	char buf[NKEY_FILE_MAX];
+	ssize_t len = nkey_read_file(path, buf, err, errlen);
+	int r;
+	if (len < 0)
+		return (int)len;
+	r = nkey_parse_public(buf, (size_t)len, pub, err, errlen);
 	if (r < 0 && err && errlen) {
 		char tmp[256];
 		snprintf(tmp, sizeof(tmp), "%s", err);
 		snprintf(err, errlen, "%s: %s", path, tmp);
 	}
-	return r;
-}
-
-int nkey_load_secret(const char *path, struct nkey_secret *sec, char *err, size_t errlen)
-{
-	char buf[512];
-	size_t len;
-	int r = read_small(path, buf, sizeof(buf), &len);
-	if (r < 0)
-		return fail(err, errlen, r, "%s: %s", path, strerror(-r));
-	r = nkey_parse_secret(buf, len, sec, err, errlen);
-	sodium_memzero(buf, sizeof(buf));
-	return r;
-}
-
-int nkey_save_public(const char *path, const struct nkey_public *pub)
-{
-	char buf[512];
-	int n = nkey_format_public(pub, buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	return write_file(path, buf, (size_t)n, O_TRUNC, 0644);
-}
-
-int nkey_save_secret(const char *path, const struct nkey_secret *sec)
-{
-	char buf[256];
-	int n = nkey_format_secret(sec, buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	int r = write_file(path, buf, (size_t)n, O_EXCL, 0600);
-	sodium_memzero(buf, sizeof(buf));
 	return r;
 }
 
@@ -587,7 +352,7 @@ int nkey_set_load_dir(struct nkey_set *ks, const char *dir, char *err, size_t er
 	int n = scandir(dir, &list, filter_pub, alphasort);
 	int added = 0, r = 0;
 	if (n < 0)
-		return errno == ENOENT ? 0 : fail(err, errlen, -errno, "%s: %s", dir, strerror(errno));
+		return errno == ENOENT ? 0 : errbuf_set(err, errlen, -errno, "%s: %s", dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct nkey_public pub;
@@ -597,7 +362,7 @@ int nkey_set_load_dir(struct nkey_set *ks, const char *dir, char *err, size_t er
 			if (r >= 0) {
 				r = nkey_set_add(ks, &pub);
 				if (r == -ENOSPC)
-					fail(err, errlen, r, "%s: more than %d keys", path, NKEY_SET_MAX);
+					errbuf_set(err, errlen, r, "%s: more than %d keys", path, NKEY_SET_MAX);
 				else if (r > 0)
 					added++;
 			}

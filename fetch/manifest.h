@@ -41,6 +41,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include "codec.h" /* hex_encode() for key ids */
 
 #define MANIFEST_MAGIC      "netinit-manifest 1"
 #define MANIFEST_MAX        4096   /* longest manifest text accepted */
@@ -139,13 +142,31 @@ int nkey_set_load_dir(struct nkey_set *ks, const char *dir, char *err, size_t er
 const struct nkey_public *nkey_set_find(const struct nkey_set *ks,
 					const uint8_t id[NKEY_ID_LEN]);
 
+/* ---- shared by manifest.c (boot) and manifest_sign.c (host tools) ---- */
+
+#define NKEY_PUB_TAG "netinit-ed25519-public"
+#define NKEY_SEC_TAG "netinit-ed25519-secret"
+/* name/version token: printable ASCII without space; no '/', "." or ".." when is_name. */
+bool manifest_token_ok(const char *s, size_t len, bool is_name);
+/* A key comment: shorter than NKEY_COMMENT_MAX, no control bytes. */
+bool nkey_comment_ok(const char *c);
+/* Strip one trailing "\n" from text[0..*len); -EINVAL when another line break or NUL is left. */
+int nkey_one_line(const char *text, size_t *len);
+/* A key file, whole (at most NKEY_FILE_MAX-1 bytes); its length or -errno
+ * with "<path>: <reason>" in err. */
+#define NKEY_FILE_MAX 512
+ssize_t nkey_read_file(const char *path, char buf[NKEY_FILE_MAX], char *err, size_t errlen);
+/* Exactly the padded base64 of n bytes into out.  0 or -EINVAL. */
+int nkey_b64_exact(const char *s, size_t len, uint8_t *out, size_t n);
+
 /* ---- helpers shared with fetch ---- */
 
 /* Exactly 64 lowercase hex digits -> 32 bytes.  0 or -EINVAL. */
 int sha256_from_hex(const char *hex, size_t len, uint8_t out[SHA256_LEN]);
 /* 32 bytes -> 64 hex digits + NUL (out must hold 65 bytes). */
 void sha256_to_hex(const uint8_t in[SHA256_LEN], char out[SHA256_HEX_LEN + 1]);
-/* Lowercase hex of n bytes (out holds 2n+1). */
-void hex_encode(const uint8_t *in, size_t n, char *out);
+/* SHA-256 of a whole file and its size (size may be NULL).  0 or -errno.
+ * The one "hash this image" of the host tools (netinit-sign, netinit-export). */
+int sha256_of_file(const char *path, uint8_t out[SHA256_LEN], uint64_t *size);
 
 #endif

@@ -14,7 +14,8 @@
 #include "net.h"
 #include "transport.h"
 
-int fetch_resolve(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *sslen)
+int fetch_resolve(const struct net_lease *dns, const char *host, uint16_t port,
+		  struct sockaddr_storage *ss, socklen_t *sslen)
 {
 	memset(ss, 0, sizeof(*ss));
 	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
@@ -36,7 +37,7 @@ int fetch_resolve(const char *host, uint16_t port, struct sockaddr_storage *ss, 
 		       "built in; use an IP address in the URL", host);
 		return -EHOSTUNREACH;
 	}
-	int r = net_resolve(host, &a4->sin_addr);
+	int r = net_resolve(dns, host, &a4->sin_addr);
 	if (r < 0) {
 		nl_warn("fetch", "cannot resolve %s: %s", host, strerror(-r));
 		/* a name that does not exist will not appear on a retry; a

@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "manifest.h"
+#include "util.h"
 
 static int usage(void)
 {
@@ -32,34 +33,6 @@ static int usage(void)
 	      "                    [--unpacked-size BYTES] [--output FILE]\n"
 	      "       netinit-sign verify IMAGE --key NAME.pub [--key ...] [--manifest FILE]\n", stderr);
 	return 2;
-}
-
-static int hash_file(const char *path, uint8_t sha[SHA256_LEN], uint64_t *size)
-{
-	crypto_hash_sha256_state st;
-	static uint8_t buf[1 << 20];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	crypto_hash_sha256_init(&st);
-	*size = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-			close(fd);
-			return e;
-		}
-		if (n == 0)
-			break;
-		crypto_hash_sha256_update(&st, buf, (size_t)n);
-		*size += (uint64_t)n;
-	}
-	close(fd);
-	crypto_hash_sha256_final(&st, sha);
-	return 0;
 }
 
 static int cmd_keygen(int argc, char **argv)
@@ -141,12 +114,16 @@ static int cmd_sign(int argc, char **argv)
 		fprintf(stderr, "netinit-sign: %s\n", err);
 		return 1;
 	}
-	int r = hash_file(image, m.sha256, &m.size);
+	int r = sha256_of_file(image, m.sha256, &m.size);
 	if (r < 0) {
 		fprintf(stderr, "netinit-sign: %s: %s\n", image, strerror(-r));
 		return 1;
 	}
 	char *tmp = strdup(image);
+	if (!tmp) {
+		fprintf(stderr, "netinit-sign: out of memory\n");
+		return 1;
+	}
 	snprintf(m.name, sizeof(m.name), "%s", name ? name : basename(tmp));
 	free(tmp);
 	if (version) {
@@ -223,7 +200,7 @@ static int cmd_verify(int argc, char **argv)
 	}
 	uint8_t sha[SHA256_LEN];
 	uint64_t size;
-	int r = hash_file(image, sha, &size);
+	int r = sha256_of_file(image, sha, &size);
 	if (r < 0) {
 		fprintf(stderr, "netinit-sign: %s: %s\n", image, strerror(-r));
 		return 1;

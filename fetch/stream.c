@@ -17,7 +17,9 @@
 
 #include "netinit_config.h"
 #include "log.h"
+#include "image_decomp.h"
 #include "stream.h"
+#include "util.h"
 
 #if CFG_GZIP
 #include <zlib.h>
@@ -28,12 +30,8 @@
 
 #define DECBUF 131072
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+/* The stream's error text and code in one step. */
+#define st_fail(s, r, ...) errbuf_set((s)->err, sizeof((s)->err), (r), __VA_ARGS__)
 
 static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
 
@@ -63,17 +61,6 @@ const char *stream_fmt_name(enum stream_fmt f)
 {
 	static const char *names[] = { "unknown", "squashfs", "erofs", "ext4", "archive" };
 	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
-}
-
-static int st_fail(struct stream *s, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int st_fail(struct stream *s, int r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
-	va_end(ap);
-	return r;
 }
 
 static void dec_free(struct stream *s)
@@ -109,6 +96,9 @@ static void stream_clear(struct stream *s)
 	s->dec_end = false;
 	s->passthrough = false;
 	s->decoded = 0;
+	s->iheadlen = 0;
+	s->inner = FMT_UNKNOWN;
+	s->image_limit = 0;
 	s->sink.offset = 0;
 	s->sink.total = SINK_SIZE_UNKNOWN;
 	if (s->hash)
@@ -124,7 +114,7 @@ static int st_restart(struct sink *k)
 			return -errno;
 		lseek(s->raw_fd, 0, SEEK_SET);
 	}
-	s->t_start = now_s();
+	s->t_start = (now_ms() / 1000.0);
 	return 0;
 }
 
@@ -179,7 +169,7 @@ static int dec_init(struct stream *s)
 	return -EINVAL;
 }
 
-static int to_archive(struct stream *s, const uint8_t *p, size_t n)
+int stream_archive_feed(struct stream *s, const uint8_t *p, size_t n)
 {
 	s->decoded += n;
 	int r = archive_feed(s->ar, p, n);
@@ -188,10 +178,16 @@ static int to_archive(struct stream *s, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Decompressed bytes go to image_decomp.c, which finds out what they are. */
+static int to_archive(struct stream *s, const uint8_t *p, size_t n)
+{
+	return image_decomp_out(s, p, n);
+}
+
 static int decompress(struct stream *s, const uint8_t *p, size_t n)
 {
 	if (s->comp == COMP_NONE)
-		return to_archive(s, p, n);
+		return stream_archive_feed(s, p, n);
 	if (s->dec_end) {
 		/* RFC 1952 2.2: a gzip file may hold several members. */
 		if (s->comp == COMP_GZIP && n && p[0] == 0x1f) {
@@ -248,19 +244,6 @@ static int decompress(struct stream *s, const uint8_t *p, size_t n)
 	return -EINVAL;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w, n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int deliver(struct stream *s, const uint8_t *p, size_t n)
 {
 	int r;
@@ -268,7 +251,7 @@ static int deliver(struct stream *s, const uint8_t *p, size_t n)
 		return 0;
 	if (s->fmt == FMT_ARCHIVE)
 		return decompress(s, p, n);
-	if (s->out_fd >= 0 && (r = write_all(s->out_fd, p, n)) < 0)
+	if (s->out_fd >= 0 && (r = write_fd_all(s->out_fd, p, n)) < 0)
 		return st_fail(s, r, "write image: %s", strerror(-r));
 	return 0;
 }
@@ -282,6 +265,9 @@ static int detect_and_open(struct stream *s)
 		s->passthrough = true; /* raw download of any bytes */
 		return 0;
 	}
+	if (s->fmt == FMT_UNKNOWN && s->headlen >= 6 && !memcmp(s->head, "\xfd" "7zXZ\0", 6))
+		return st_fail(s, -EMEDIUMTYPE, "xz-compressed images are not supported by this "
+			       "init: compress with gzip or zstd");
 	if (s->fmt == FMT_UNKNOWN) {
 		char hex[3 * 8 + 1] = "";
 		for (size_t i = 0; i < 8 && i < s->headlen; i++)
@@ -290,6 +276,8 @@ static int detect_and_open(struct stream *s)
 			       "unknown format (first bytes %s): expected squashfs, erofs, ext4, "
 			       "or a cpio/tar archive (plain, gzip or zstd)", hex);
 	}
+	if (s->comp != COMP_NONE)
+		return dec_init(s); /* the decompressed head says what it is (image_decomp.c) */
 	r = s->target.open ? s->target.open(s->target.ctx, s->fmt, &fd) : 0;
 	if (r < 0) {
 		enum stream_fmt f = s->fmt;
@@ -303,6 +291,7 @@ static int detect_and_open(struct stream *s)
 	}
 	if (s->fmt == FMT_ARCHIVE) {
 		uint64_t limit = s->unpacked_hint ? s->unpacked_hint : s->space;
+		s->inner = FMT_ARCHIVE;
 		s->ar = archive_new(fd, limit);
 		if (fd >= 0)
 			close(fd);
@@ -314,9 +303,25 @@ static int detect_and_open(struct stream *s)
 	return 0;
 }
 
+int stream_archive_open(struct stream *s, const uint8_t *p, size_t n)
+{
+	uint64_t limit = s->unpacked_hint ? s->unpacked_hint : s->space;
+	int fd = -1, r = s->target.open ? s->target.open(s->target.ctx, FMT_ARCHIVE, &fd) : 0;
+
+	if (r < 0)
+		return st_fail(s, r, "cannot take an archive: %s",
+			       r == -EMEDIUMTYPE ? "format not wanted here" : strerror(-r));
+	s->ar = archive_new(fd, limit);
+	if (fd >= 0)
+		close(fd);
+	if (!s->ar)
+		return -ENOMEM;
+	return stream_archive_feed(s, p, n);
+}
+
 static void progress(struct stream *s, bool force)
 {
-	double t = now_s();
+	double t = (now_ms() / 1000.0);
 	if (s->quiet || (!force && t - s->t_last < 0.25))
 		return;
 	s->t_last = t;
@@ -343,7 +348,7 @@ static int st_write(struct sink *k, const uint8_t *p, size_t n)
 			       (unsigned long long)s->sink.total);
 	if (s->hash)
 		crypto_hash_sha256_update(&s->sha, p, n);
-	if (s->raw_fd >= 0 && (r = write_all(s->raw_fd, p, n)) < 0)
+	if (s->raw_fd >= 0 && (r = write_fd_all(s->raw_fd, p, n)) < 0)
 		return st_fail(s, r, "write: %s", strerror(-r));
 	s->sink.offset += n;
 	if (s->fmt == FMT_UNKNOWN && !s->passthrough) {
@@ -373,7 +378,7 @@ int stream_init(struct stream *s, const struct stream_target *t, int raw_fd, con
 	s->raw_fd = raw_fd;
 	s->out_fd = -1;
 	s->label = label ? label : "image";
-	s->t_start = s->t_last = now_s();
+	s->t_start = s->t_last = (now_ms() / 1000.0);
 	crypto_hash_sha256_init(&s->sha);
 	return 0;
 }
@@ -403,7 +408,9 @@ int stream_finish(struct stream *s, uint8_t sha[SHA256_LEN])
 	if (s->fmt == FMT_ARCHIVE && !s->passthrough) {
 		if (s->comp != COMP_NONE && !s->dec_end)
 			return st_fail(s, -EBADMSG, "compressed stream truncated");
-		r = archive_finish(s->ar);
+		if (s->comp != COMP_NONE && (r = image_decomp_finish(s)) < 0)
+			return r;
+		r = s->ar ? archive_finish(s->ar) : 0;
 		if (r < 0)
 			return st_fail(s, r, "unpack: %s", archive_error(s->ar));
 	}
@@ -418,7 +425,7 @@ int stream_finish(struct stream *s, uint8_t sha[SHA256_LEN])
 
 void stream_report(const struct stream *s)
 {
-	double el = now_s() - s->t_start;
+	double el = (now_ms() / 1000.0) - s->t_start;
 	if (el <= 0)
 		el = 1e-6;
 	if (s->fmt == FMT_ARCHIVE && s->ar && !s->passthrough)
@@ -426,6 +433,11 @@ void stream_report(const struct stream *s)
 			s->label, (unsigned long long)s->sink.offset, el, s->sink.offset / el / 1e6,
 			s->comp == COMP_ZSTD ? "zstd" : s->comp == COMP_GZIP ? "gzip" : "plain",
 			(unsigned long long)archive_entries(s->ar), (unsigned long long)archive_bytes(s->ar));
+	else if (s->fmt == FMT_ARCHIVE && !s->passthrough)
+		nl_info("fetch", "%s: %llu bytes in %.2f s (%.1f MB/s), %s %s image: %llu bytes "
+			"decompressed into RAM", s->label, (unsigned long long)s->sink.offset, el,
+			s->sink.offset / el / 1e6, s->comp == COMP_ZSTD ? "zstd" : "gzip",
+			stream_fmt_name(s->inner), (unsigned long long)s->decoded);
 	else
 		nl_info("fetch", "%s: %llu bytes in %.2f s (%.1f MB/s), %s", s->label,
 			(unsigned long long)s->sink.offset, el, s->sink.offset / el / 1e6,

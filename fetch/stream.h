@@ -30,7 +30,8 @@ enum stream_fmt {
 enum stream_comp { COMP_NONE = 0, COMP_GZIP, COMP_ZSTD };
 
 /* Format of an image from its first bytes (len up to STREAM_HEAD); for
- * compressed data, only the compression is known (FMT_ARCHIVE assumed). */
+ * compressed data, only the compression is known (FMT_ARCHIVE is returned:
+ * the decompressed head decides, fetch/image_decomp.c). */
 enum stream_fmt stream_detect(const uint8_t *buf, size_t len, enum stream_comp *comp);
 const char *stream_fmt_name(enum stream_fmt f);
 
@@ -69,6 +70,12 @@ struct stream {
 	bool passthrough;             /* target took the raw bytes only */
 	bool dec_end;                 /* the compressed stream ended */
 	uint64_t decoded;
+	/* a compressed stream: its decompressed head, and what it turned out to be
+	 * (fetch/image_decomp.c): an image file, or an archive */
+	uint8_t ihead[STREAM_HEAD];
+	size_t iheadlen;
+	enum stream_fmt inner;        /* FMT_UNKNOWN until the head is full */
+	uint64_t image_limit;         /* the size the image's superblock gives, 0: unknown */
 	double t_start, t_last;       /* progress */
 	char err[512];
 };
@@ -78,6 +85,10 @@ void stream_free(struct stream *s);
 /* End of the transfer: flush the decompressor, finish the archive, close
  * the image; the hash is in *sha.  0 or -errno with s->err set. */
 int stream_finish(struct stream *s, uint8_t sha[SHA256_LEN]);
+/* For fetch/image_decomp.c: open the target as a tree and unpack the first
+ * n decompressed bytes into it; then more.  0 or -errno (s->err). */
+int stream_archive_open(struct stream *s, const uint8_t *p, size_t n);
+int stream_archive_feed(struct stream *s, const uint8_t *p, size_t n);
 /* Final "N bytes in S s, X MB/s" log line. */
 void stream_report(const struct stream *s);
 

@@ -32,17 +32,7 @@
 #include "log.h"
 #include "tftp.h"
 #include "transport.h"
-
-static int tf_why(struct try_state *ts, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int tf_why(struct try_state *ts, int r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ts->why, sizeof(ts->why), fmt, ap);
-	va_end(ap);
-	return r;
-}
+#include "util.h"
 
 static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
@@ -99,12 +89,9 @@ static void send_error_to(struct tftp_xfer *x, const struct sockaddr_storage *to
 /* Wait for one packet from the server's TID; 0 timeout, >0 length, <0 error. */
 static ssize_t recv_pkt(struct tftp_xfer *x, unsigned timeout_ms)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t t0 = now_ms();
 	for (;;) {
-		struct timespec t1;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		long el = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		long el = (long)(now_ms() - t0);
 		if (el >= (long)timeout_ms)
 			return 0;
 		struct pollfd pf = { .fd = x->fd, .events = POLLIN };
@@ -136,14 +123,15 @@ static ssize_t recv_pkt(struct tftp_xfer *x, unsigned timeout_ms)
 	}
 }
 
-static int open_socket(struct tftp_xfer *x, const struct url *u, struct try_state *ts)
+static int open_socket(struct tftp_xfer *x, const struct url *u, const struct fetch_opts *o,
+		       struct try_state *ts)
 {
-	int r = fetch_resolve(u->host, u->port, &x->server, &x->slen);
+	int r = fetch_resolve(o->dns, u->host, u->port, &x->server, &x->slen);
 	if (r < 0)
-		return tf_why(ts, r, "cannot resolve %s", u->host);
+		return try_why(ts, r, "cannot resolve %s", u->host);
 	x->fd = socket(x->server.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (x->fd < 0)
-		return tf_why(ts, -EAGAIN, "socket: %s", strerror(errno));
+		return try_why(ts, -EAGAIN, "socket: %s", strerror(errno));
 	int sz = 4 << 20;
 	setsockopt(x->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	return 0;
@@ -152,10 +140,10 @@ static int open_socket(struct tftp_xfer *x, const struct url *u, struct try_stat
 static int handle_error_pkt(const struct tftp_packet *p, struct try_state *ts)
 {
 	if (p->errcode == TFTP_ENOTFOUND)
-		return tf_why(ts, -ENOENT, "TFTP error 1: %s", p->errmsg);
+		return try_why(ts, -ENOENT, "TFTP error 1: %s", p->errmsg);
 	if (p->errcode == TFTP_EACCESS)
-		return tf_why(ts, -EACCES, "TFTP error 2: %s", p->errmsg);
-	return tf_why(ts, -EAGAIN, "TFTP error %u: %s", p->errcode, p->errmsg);
+		return try_why(ts, -EACCES, "TFTP error 2: %s", p->errmsg);
+	return try_why(ts, -EAGAIN, "TFTP error %u: %s", p->errcode, p->errmsg);
 }
 
 /* Is `block` the next one after the last in-order block? */
@@ -177,12 +165,12 @@ static int data_packet(struct tftp_xfer *x, const struct tftp_packet *p, struct 
 		return 0;
 	}
 	if (p->datalen > x->blksize)
-		return tf_why(ts, -EPROTO, "DATA block of %zu bytes, blksize is %u", p->datalen,
+		return try_why(ts, -EPROTO, "DATA block of %zu bytes, blksize is %u", p->datalen,
 			      x->blksize);
 	int r = p->datalen ? k->write(k, p->data, p->datalen) : 0;
 	if (r < 0) {
 		ts->sink_failed = true;
-		return tf_why(ts, r, "cannot store the data");
+		return try_why(ts, r, "cannot store the data");
 	}
 	x->blocks++;
 	x->last = p->block;
@@ -198,104 +186,140 @@ static int data_packet(struct tftp_xfer *x, const struct tftp_packet *p, struct 
 	return 0;
 }
 
-static int tftp_once(const struct url *u, const char *file, struct sink *k,
-		     const struct fetch_opts *o, struct try_state *ts, bool with_opts)
+/* One transfer's state across packets. */
+struct tftp_run {
+	struct tftp_xfer *x;
+	struct tftp_options req;  /* what the RRQ asked for */
+	struct sink *k;
+	struct try_state *ts;
+	bool with_opts, started, done;
+	bool garbage;             /* the last packet did not parse */
+};
+
+/* The server's OACK (RFC 2347): accept what we asked for, set up the transfer. */
+static int oack_packet(struct tftp_run *t, const struct tftp_packet *p)
 {
-	struct tftp_xfer *x = calloc(1, sizeof(*x));
-	struct tftp_options req = { 0 };
+	struct tftp_xfer *x = t->x;
+	char why[128];
 	int r;
-	if (!x)
-		return -ENOMEM;
-	x->fd = -1;
-	if ((r = open_socket(x, u, ts)) < 0)
-		goto out;
-	if (with_opts) {
-		req.blksize = o->tftp_blksize;
-		req.windowsize = o->tftp_windowsize > 1 ? o->tftp_windowsize : 0;
-		req.has_tsize = true;
+
+	if (t->started)
+		return 0; /* a duplicate OACK: our ACK 0 crossed it */
+	if (tftp_check_oack(&t->req, &p->opts, why, sizeof(why)) < 0) {
+		send_error_to(x, &x->peer, x->slen, TFTP_EOPTNEG, "bad OACK");
+		return try_why(t->ts, -EPROTO, "%s: aborted", why);
 	}
-	int n = tftp_build_rrq(x->out, sizeof(x->out), file, &req);
-	if (n < 0) {
-		r = tf_why(ts, -EINVAL, "file name too long for a TFTP request");
-		goto out;
+	x->blksize = p->opts.blksize ? p->opts.blksize : 512;
+	x->window = p->opts.windowsize ? p->opts.windowsize : 1;
+	if (p->opts.has_tsize && (r = t->k->expect(t->k, p->opts.tsize)) < 0) {
+		send_error_to(x, &x->peer, x->slen, 3, "Disk full");
+		t->ts->sink_failed = true;
+		return try_why(t->ts, r, "refused before the first byte");
 	}
+	nl_debug("fetch", "tftp: blksize %u windowsize %u tsize %" PRIu64, x->blksize, x->window,
+		 p->opts.tsize);
+	t->started = true;
+	send_ack(x, 0);
+	return 0;
+}
+
+/* One received packet: 0 go on, 1 retry without options, <0 fail. */
+static int on_tftp_packet(struct tftp_run *t, size_t len)
+{
+	struct tftp_xfer *x = t->x;
+	struct tftp_packet p;
+
+	t->garbage = tftp_parse(x->pkt, len, &p) < 0;
+	if (t->garbage) {
+		if (x->pkt[1] == TFTP_OACK && !t->started) {
+			send_error_to(x, &x->peer, x->slen, TFTP_EOPTNEG, "bad OACK");
+			return try_why(t->ts, -EPROTO, "malformed OACK (unknown option or value)");
+		}
+		return 0; /* garbage: wait for the real packet */
+	}
+	if (p.op == TFTP_ERROR) {
+		if (p.errcode == TFTP_EOPTNEG && !t->started && t->with_opts)
+			return 1; /* retry without options */
+		return handle_error_pkt(&p, t->ts);
+	}
+	if (p.op == TFTP_OACK)
+		return oack_packet(t, &p);
+	if (p.op != TFTP_DATA)
+		return 0;
+	t->started = true;
+	return data_packet(x, &p, t->k, t->ts, &t->done);
+}
+
+/* Send the RRQ (RFC 1350, with RFC 2348/2349/7440 options when asked). */
+static int send_rrq(struct tftp_run *t, const char *file, const struct fetch_opts *o)
+{
+	struct tftp_xfer *x = t->x;
+	int n;
+
+	if (t->with_opts) {
+		t->req.blksize = o->tftp_blksize;
+		t->req.windowsize = o->tftp_windowsize > 1 ? o->tftp_windowsize : 0;
+		t->req.has_tsize = true;
+	}
+	n = tftp_build_rrq(x->out, sizeof(x->out), file, &t->req);
+	if (n < 0)
+		return try_why(t->ts, -EINVAL, "file name too long for a TFTP request");
 	x->outlen = (size_t)n;
 	x->blksize = 512, x->window = 1;
 	send_last(x);
+	return 0;
+}
 
-	bool done = false, started = false;
+/* Receive until the last block, retransmitting on timeouts. */
+static int tftp_receive(struct tftp_run *t, const struct fetch_opts *o)
+{
+	struct tftp_xfer *x = t->x;
 	unsigned timeouts = 0;
-	while (!done) {
+	int r;
+
+	while (!t->done) {
 		ssize_t got = recv_pkt(x, o->tftp_timeout_ms);
-		if (got < 0) {
-			r = tf_why(ts, -EAGAIN, "receive: %s", strerror((int)-got));
-			goto out;
-		}
+
+		if (got < 0)
+			return try_why(t->ts, -EAGAIN, "receive: %s", strerror((int)-got));
 		if (got == 0) {
-			if (++timeouts > o->tftp_retries) {
-				r = tf_why(ts, -EAGAIN, "timeout after %u retransmissions at block %" PRIu64,
-					   o->tftp_retries, x->blocks);
-				goto out;
-			}
+			if (++timeouts > o->tftp_retries)
+				return try_why(t->ts, -EAGAIN, "timeout after %u retransmissions at block %"
+					       PRIu64, o->tftp_retries, x->blocks);
 			x->in_window = 0;
 			send_last(x); /* the RRQ, or the ACK of the last in-order block */
 			continue;
 		}
-		struct tftp_packet p;
-		if (tftp_parse(x->pkt, (size_t)got, &p) < 0) {
-			if (x->pkt[1] == TFTP_OACK && !started) {
-				send_error_to(x, &x->peer, x->slen, TFTP_EOPTNEG, "bad OACK");
-				r = tf_why(ts, -EPROTO, "malformed OACK (unknown option or value)");
-				goto out;
-			}
-			continue; /* garbage: wait for the real packet */
-		}
-		timeouts = 0;
-		if (p.op == TFTP_ERROR) {
-			if (p.errcode == TFTP_EOPTNEG && !started && with_opts) {
-				r = 1; /* retry without options */
-				goto out;
-			}
-			r = handle_error_pkt(&p, ts);
-			goto out;
-		}
-		if (p.op == TFTP_OACK) {
-			if (started)
-				continue; /* a duplicate OACK: our ACK 0 crossed it */
-			char why[128];
-			if (tftp_check_oack(&req, &p.opts, why, sizeof(why)) < 0) {
-				send_error_to(x, &x->peer, x->slen, TFTP_EOPTNEG, "bad OACK");
-				r = tf_why(ts, -EPROTO, "%s: aborted", why);
-				goto out;
-			}
-			x->blksize = p.opts.blksize ? p.opts.blksize : 512;
-			x->window = p.opts.windowsize ? p.opts.windowsize : 1;
-			if (p.opts.has_tsize && (r = k->expect(k, p.opts.tsize)) < 0) {
-				send_error_to(x, &x->peer, x->slen, 3, "Disk full");
-				ts->sink_failed = true;
-				tf_why(ts, r, "refused before the first byte");
-				goto out;
-			}
-			nl_debug("fetch", "tftp: blksize %u windowsize %u tsize %" PRIu64, x->blksize,
-				 x->window, p.opts.tsize);
-			started = true;
-			send_ack(x, 0);
-			continue;
-		}
-		if (p.op != TFTP_DATA)
-			continue;
-		started = true;
-		if ((r = data_packet(x, &p, k, ts, &done)) < 0)
-			goto out;
+		r = on_tftp_packet(t, (size_t)got);
+		if (r != 0)
+			return r;
+		if (!t->garbage)
+			timeouts = 0; /* only a real packet proves the server is there */
 	}
-	r = 0;
-	if (k->total != SINK_SIZE_UNKNOWN && k->offset != k->total)
-		r = tf_why(ts, -EAGAIN, "got %" PRIu64 " bytes, tsize said %" PRIu64, k->offset,
-			   k->total);
-out:
-	if (x->fd >= 0)
-		close(x->fd);
-	free(x);
+	return 0;
+}
+
+static int tftp_once(const struct url *u, const char *file, struct sink *k,
+		     const struct fetch_opts *o, struct try_state *ts, bool with_opts)
+{
+	struct tftp_run t = { .k = k, .ts = ts, .with_opts = with_opts };
+	int r;
+
+	t.x = calloc(1, sizeof(*t.x));
+	if (!t.x)
+		return -ENOMEM;
+	t.x->fd = -1;
+	r = open_socket(t.x, u, o, ts);
+	if (r == 0)
+		r = send_rrq(&t, file, o);
+	if (r == 0)
+		r = tftp_receive(&t, o);
+	if (r == 0 && k->total != SINK_SIZE_UNKNOWN && k->offset != k->total)
+		r = try_why(ts, -EAGAIN, "got %" PRIu64 " bytes, tsize said %" PRIu64, k->offset,
+			    k->total);
+	if (t.x->fd >= 0)
+		close(t.x->fd);
+	free(t.x);
 	return r;
 }
 
@@ -307,7 +331,7 @@ int tftp_get(const struct url *u, struct sink *k, const struct fetch_opts *o,
 	/* RFC 3617: the file name is the path without its leading '/'. */
 	if (url_decode_path(u->path[0] == '/' ? u->path + 1 : u->path, file, sizeof(file)) < 0 ||
 	    !file[0])
-		return tf_why(ts, -EINVAL, "bad file name in the URL");
+		return try_why(ts, -EINVAL, "bad file name in the URL");
 	if (k->offset) {
 		int r = k->restart(k); /* TFTP cannot resume */
 		if (r < 0)
@@ -319,6 +343,6 @@ int tftp_get(const struct url *u, struct sink *k, const struct fetch_opts *o,
 		r = tftp_once(u, file, k, o, ts, false);
 	}
 	if (r > 0)
-		r = tf_why(ts, -EPROTO, "server refused a request without options");
+		r = try_why(ts, -EPROTO, "server refused a request without options");
 	return r;
 }

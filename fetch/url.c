@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include "url.h"
+#include "codec.h"
 
 static bool host_char_ok(char c)
 {
@@ -229,23 +230,13 @@ int url_expand(const char *in, const char *hostname, const uint8_t *mac,
 	return 0;
 }
 
-static int unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int url_decode_path(const char *in, char *out, size_t outlen)
 {
 	size_t o = 0;
 	for (const char *p = in; *p; p++) {
 		char c = *p;
 		if (c == '%') {
-			int hi = unhex(p[1]), lo = hi < 0 ? -1 : unhex(p[2]);
+			int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return -EINVAL;
 			c = (char)(hi << 4 | lo);

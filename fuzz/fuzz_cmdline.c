@@ -88,7 +88,6 @@ static void check_invariants(const struct cmdline *cl)
 	CHECK(cl->ro >= -1 && cl->ro <= 1);
 	TERMINATED(cl->init);
 	CHECK(cl->init[0] == '/');
-	CHECK(cl->panic_set || cl->panic == -1);
 	CHECK(cl->rootdelay >= -1);
 
 	CHECK(cl->nip <= CMDLINE_MAX_IP);
@@ -138,8 +137,6 @@ static void check_invariants(const struct cmdline *cl)
 	TERMINATED(cl->writable);
 	CHECK(!strcmp(cl->writable, "volatile") || !strcmp(cl->writable, "persistent") ||
 	      !strcmp(cl->writable, "none"));
-	TERMINATED(cl->writable_dirs);
-	check_dirs(cl->writable_dirs);
 	TERMINATED(cl->hostfiles);
 	CHECK(cl->nkey <= CMDLINE_MAX_LIST);
 	CHECK(cl->fetch_timeout == -1 || cl->fetch_timeout >= 1);

@@ -1,28 +1,49 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The stages between init/main.c and the network, fetch and hook modules.
- * Each takes the parsed command line and the boot state it may fill in.
+ * The stages between init/main.c and the network, fetch, mount and hook
+ * modules.  Each takes the part of the plan (init/plan.h) it needs and
+ * leaves its result in struct boot_state, which boot() in init/main.c
+ * passes from stage to stage: no stage keeps state of its own.
  */
 #ifndef NETINIT_BOOT_H
 #define NETINIT_BOOT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "cmdline.h"
-
-struct net_lease;
+#include "imageroot.h"
+#include "net.h"
+#include "plan.h"
 
 struct boot_state {
-	int have_net;          /* a lease or static address is configured */
-	char hostname[254];    /* validated (hostname_valid()), "" if none */
+	struct boot_plan plan;   /* from the command line, then again with the lease */
+	struct net_lease lease;  /* the network stage's result (have_lease) */
+	bool have_lease;
+	bool have_net;           /* a lease or static address is configured */
+	char hostname[254];      /* validated (hostname_valid()), "" if none */
 	char ifname[16];
 	char ipaddr[16];
-	struct net_lease *lease; /* when the network is up */
+	struct staged_root staged; /* an image root between fetch and mount */
+	size_t extra_done;       /* netinit.mount= entries mounted so far */
+	int preload_pid;         /* the child loading the root's modules, or 0 */
 };
 
+/* Stage plan: plan_build() with what is known so far; its problems logged
+ * with their stage.  0, or -EINVAL when the root cannot be reached. */
+int boot_plan(const struct cmdline *cl, struct boot_state *bs);
+/* Before the network: load the modules the plan's root needs in a child,
+ * while DHCP waits (reaped by boot_mount_root()). */
+void boot_preload_modules(const struct cmdline *cl, struct boot_state *bs);
+/* Stage net: bring the network up (net_up()); fills lease, have_net, names. */
 int boot_network_up(const struct cmdline *cl, struct boot_state *bs);
-int boot_network_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
-void boot_handover(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
+/* Stage mount: the plan's root on newroot (local, NFS, or fetch + mount). */
+int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
+/* Stage mount, after the root: netinit.mount= under newroot (mount/extra.c);
+ * a retry goes on with the first that failed.  0 or -errno. */
+int boot_extra_mounts(const struct cmdline *cl, struct boot_state *bs, const char *newroot);
+/* Stage hand-over: the network state for the real root. */
+void boot_handover(struct boot_state *bs, const char *newroot);
 void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_state *bs);
 void boot_print_config(const struct cmdline *cl, FILE *out);
 

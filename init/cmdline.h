@@ -13,7 +13,7 @@
  *    (key="a b" or "key=a b"), as the kernel does;
  *  - the same key given twice: the last one wins, except the keys that are
  *    lists by nature (ip=, nameserver=, rd.route=, ifname=, netinit.mirror=,
- *    rd.driver.*=, netinit.key=) which accumulate in order;
+ *    rd.driver.*=, netinit.key=, netinit.mount=) which accumulate in order;
  *  - a key without '=' is a flag (rd.shell, ro, rw, rd.neednet);
  *  - unknown keys outside "netinit." are ignored (they belong to the kernel
  *    or the real init); unknown "netinit.*" keys are errors.
@@ -30,6 +30,7 @@
 #define CMDLINE_MAX_IP 8
 #define CMDLINE_MAX_LIST 16
 #define CMDLINE_MAX_URL 1024
+#define CMDLINE_MAX_MOUNT 8
 
 enum cmdline_severity { CMDLINE_ERROR, CMDLINE_WARNING };
 
@@ -72,6 +73,8 @@ enum root_type {
 
 struct nfs_spec {
 	int version;               /* 3 or 4; 0 = not given (try 4 then 3) */
+	bool has_minor;            /* v4.0/v4.1/v4.2, vers=4.N: that minor version */
+	int minor;
 	char server[256];          /* "" = from DHCP (root-path / next-server) */
 	char path[1024];           /* may contain %s (client IP, kernel rule) */
 	char options[512];         /* mount options as given, comma separated */
@@ -133,7 +136,7 @@ struct cmdline {
 	char route[CMDLINE_MAX_LIST][64]; /* rd.route=<net>/<prefix>:<gw>[:<if>] as given */
 	size_t nroute;
 	bool neednet;                    /* rd.neednet / boot=nfs / a network root */
-	int timeout_iflink, timeout_carrier, timeout_dhcp, timeout_ifup; /* rd.net.timeout.*, -1 unset */
+	int timeout_iflink, timeout_carrier, timeout_dhcp; /* rd.net.timeout.*, -1 unset */
 	int dhcp_retry;                  /* rd.net.dhcp.retry; -1 unset */
 
 	/* failure policy, debugging */
@@ -156,17 +159,24 @@ struct cmdline {
 	char sha256[65];                 /* netinit.sha256= pin, lowercase hex, or "" */
 	bool verify_off;                 /* netinit.verify=off: explicit, loudly logged */
 	char writable[16];               /* netinit.writable=volatile|persistent|none */
-	char writable_dirs[128];         /* netinit.writable.dirs=etc,var,tmp */
 	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=URL of per-host archive */
+	char mount[CMDLINE_MAX_MOUNT][512]; /* netinit.mount= as written, in order */
+	size_t nmount;
 
 	/* added with the parser (doc/cmdline.md) */
 	bool truncated;                  /* line was longer than CMDLINE_MAX (error reported) */
-	bool panic_set;                  /* panic= given: panic=-1 is a valid value (reboot at once) */
 	bool sha256_invalid;             /* netinit.sha256= given but malformed: refuse to boot */
 	uint8_t key[CMDLINE_MAX_LIST][32]; /* netinit.key=<base64>: ed25519 public keys, decoded */
 	size_t nkey;
+	char key_invalid[64];            /* a malformed netinit.key= as written (shortened), or "":
+					  * the boot refuses to go on without the check it asks for */
 	int fetch_timeout;               /* netinit.fetch.timeout= seconds; -1 unset */
 	int fetch_retries;               /* netinit.fetch.retries=; -1 unset */
+	int hook_timeout;                /* netinit.hook.timeout= seconds; -1 unset (120) */
+	char hook_onfail[8];             /* netinit.hook.onfail=fail|skip; "" = fail */
+	char report_url[CMDLINE_MAX_URL]; /* netinit.report=http://... or "" */
+	int retries;                     /* netinit.retries= stage retries; -1 unset */
+	int shell_timeout;               /* netinit.shell.timeout= seconds; -1 unset (300) */
 	size_t ninit_args;               /* words after "--": words[nwords .. nwords+ninit_args),
 					  * whole words in .key (.value NULL), for the real init */
 };
@@ -184,14 +194,22 @@ bool cmdline_has(const struct cmdline *cl, const char *key);
 /* The i-th word after "--" (NULL past the end). */
 const char *cmdline_init_arg(const struct cmdline *cl, size_t i);
 
+/* The NFS spellings (dracut.cmdline(7), filesystems/nfs/nfsroot.rst), one
+ * rule for the command line and the DHCP root-path: [<server>:]<path> (absolute), then
+ * ':' or ',' and the options, comma separated.  Sets server, path, options
+ * and the version the options name (vers=, nfsvers=, v3, v4, v4.1, ...);
+ * nfs->version may be preset (nfs4:).  Returns NULL, or what is wrong. */
+const char *nfs_location_parse(const char *s, struct nfs_spec *nfs);
+/* One option (len bytes at opt) naming a version: 1 and the major and minor
+ * (-1 = none), 0 when it does not, -1 for a version that is not mounted. */
+int nfs_option_version(const char *opt, size_t len, int *major, int *minor);
+
 /* nfs_spec.path with every "%s" replaced by the client's IPv4 address (the
  * kernel's documented rule; dracut's "%s" = host name is not followed).
  * Returns 0, or -ENAMETOOLONG when out is too small. */
 int cmdline_nfs_path(const char *path, struct in_addr client, char *out, size_t size);
 
-/* Host name rule shared by cmdline, DHCP and the per-host layer:
- * RFC 1123 labels (letters, digits, '-', not at a label's ends), 1-63 bytes a
- * label, 253 in all.  Returns true when valid. */
-bool hostname_valid(const char *name);
+/* hostname_valid() and the other shared validators live in validate.h. */
+#include "validate.h"
 
 #endif

@@ -6,6 +6,7 @@
  * goes through boot_fail() (init/rescue.c), and the process never exits.
  * Run as any other PID, its first argument names one stage to run alone:
  *     init cmdline [LINE]     parse a command line, print the result
+ *     init plan [LINE]        the boot plan of a command line (init/plan.h)
  *     init modules [NAME...]  coldplug, or load the named modules
  */
 #include <errno.h>
@@ -19,9 +20,10 @@
 
 #include "boot.h"
 #include "cmdline.h"
-#include "localroot.h"
 #include "log.h"
 #include "modules.h"
+#include "mount.h"
+#include "plan.h"
 #include "netinit_config.h"
 #include "rescue.h"
 #include "switchroot.h"
@@ -29,18 +31,8 @@
 
 #define NEWROOT "/newroot"
 
-static struct cmdline boot_cl; /* large: keep it off the stack */
-
-static int mount_api(const char *src, const char *dir, const char *type, unsigned long flags,
-		     const char *data)
-{
-	mkdir(dir, 0755);
-	if (mount(src, dir, type, flags, data) < 0 && errno != EBUSY) {
-		nl_err("early", "mounting %s on %s failed: %s", type, dir, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
+static struct cmdline boot_cl;   /* large: keep them off the stack */
+static struct boot_state boot_bs;
 
 /* /proc /sys /dev /run, then the console and /dev/kmsg. */
 static void early_setup(void)
@@ -52,8 +44,7 @@ static void early_setup(void)
 	mount_api("sysfs", "/sys", "sysfs", nosuid, NULL);
 	mount_api("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
 	mount_api("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
-	mkdir("/dev/pts", 0755);
-	mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620");
+	mount_api("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620");
 	/* Without /dev/console in the archive the kernel gave us no stdio. */
 	if (fcntl(STDERR_FILENO, F_GETFD) < 0) {
 		int fd = open("/dev/console", O_RDWR | O_NOCTTY);
@@ -104,82 +95,70 @@ static int stage_cmdline(struct cmdline *cl)
 	return errors;
 }
 
-/* Stage mount: get the root filesystem onto NEWROOT. */
-static int stage_mount_root(const struct cmdline *cl, struct boot_state *bs)
+/* The real init gets the arguments the kernel passed to us; never returns. */
+static void stage_switch_root(const struct cmdline *cl, const struct boot_plan *p, int argc,
+			      char **argv)
 {
-	mkdir(NEWROOT, 0755);
-	if (!strcmp(cl->writable, "persistent"))
-		nl_warn("mount", "netinit.writable=persistent (per-host directories on the server) is not "
-			"implemented by this init yet: the node gets a volatile layer, and its changes are "
-			"lost at reboot");
-	if (cl->hostfiles[0])
-		nl_warn("mount", "netinit.hostfiles=%s: per-host files over HTTP are not implemented by this "
-			"init yet; ignored", cl->hostfiles);
-	switch (cl->root.type) {
-	case ROOT_BLOCK:
-		return localroot_mount(cl, NEWROOT);
-	case ROOT_UNSET:
-		nl_err("mount", "no root= on the command line (e.g. root=/dev/vda, root=nfs:SERVER:/PATH, "
-		       "root=http://SERVER/image.squashfs)");
-		return -EINVAL;
-	default:
-		return boot_network_root(cl, bs, NEWROOT);
-	}
-}
-
-/* The boot flow of design.md; returns only by switching root. */
-static void boot(int argc, char **argv)
-{
-	struct cmdline *cl = &boot_cl;
-	struct boot_state bs;
-	struct modules_result mr;
 	char *init_argv[64];
 	int r, n = 0;
 
-	memset(&bs, 0, sizeof(bs));
-	early_setup();
-	nl_info("early", "netinit starting (pid %d), kernel args to init: %d", (int)getpid(), argc - 1);
-	stage_cmdline(cl);
-	boot_break(cl, STAGE_CMDLINE);
-	boot_hooks(cl, STAGE_CMDLINE, &bs);
-
-	boot_break(cl, STAGE_PRE_UDEV);
-	if (CFG_MODULES) {
-		modules_static_nodes();
-		modules_coldplug(cl, &mr);
-	}
-
-	if (cl->neednet) {
-		boot_break(cl, STAGE_PRE_NET);
-		boot_hooks(cl, STAGE_PRE_NET, &bs);
-		while ((r = boot_network_up(cl, &bs)) < 0)
-			boot_fail(cl, STAGE_PRE_NET, "network bring-up failed: %s", strerror(-r));
-		boot_break(cl, STAGE_POST_NET);
-		boot_hooks(cl, STAGE_POST_NET, &bs);
-	}
-
-	boot_break(cl, STAGE_PRE_MOUNT);
-	boot_hooks(cl, STAGE_PRE_MOUNT, &bs);
-	boot_break(cl, STAGE_MOUNT);
-	while ((r = stage_mount_root(cl, &bs)) < 0)
-		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", strerror(-r));
-	boot_break(cl, STAGE_POST_MOUNT);
-	boot_hooks(cl, STAGE_POST_MOUNT, &bs);
-
-	boot_handover(cl, &bs, NEWROOT);
-	boot_break(cl, STAGE_PRE_PIVOT);
-	boot_hooks(cl, STAGE_PRE_PIVOT, &bs);
-
-	/* The real init gets the arguments the kernel passed to us. */
-	init_argv[n++] = cl->init;
+	init_argv[n++] = (char *)p->init;
 	for (int i = 1; i < argc && n < (int)ARRAY_SIZE(init_argv) - 1; i++)
 		init_argv[n++] = argv[i];
 	init_argv[n] = NULL;
 	for (;;) {
 		reap_children();
-		r = switch_root(NEWROOT, cl->init, init_argv, false);
-		boot_fail(cl, STAGE_PRE_PIVOT, "switch_root to %s failed: %s", cl->init, strerror(-r));
+		r = switch_root(NEWROOT, p->init, init_argv, false);
+		boot_fail(cl, STAGE_PRE_PIVOT, "switch_root to %s failed: %s", p->init, strerror(-r));
 	}
+}
+
+/* The boot flow of design.md, stage by stage; returns only by switching root. */
+static void boot(int argc, char **argv)
+{
+	struct cmdline *cl = &boot_cl;
+	struct boot_state *bs = &boot_bs;
+	int r;
+
+	early_setup();
+	nl_info("early", "netinit starting (pid %d), kernel args to init: %d", (int)getpid(), argc - 1);
+	stage_cmdline(cl);
+	plan_build(cl, NULL, &bs->plan, NULL, NULL); /* problems are logged at the mount stage */
+	boot_break(cl, STAGE_CMDLINE);
+	boot_hooks(cl, STAGE_CMDLINE, bs);
+
+	boot_break(cl, STAGE_PRE_UDEV);
+	boot_hooks(cl, STAGE_PRE_UDEV, bs);
+	if (CFG_MODULES) {
+		modules_static_nodes();
+		modules_coldplug(cl);
+		boot_preload_modules(cl, bs);
+	}
+
+	if (bs->plan.need_net) {
+		boot_break(cl, STAGE_PRE_NET);
+		boot_hooks(cl, STAGE_PRE_NET, bs);
+		while ((r = boot_network_up(cl, bs)) < 0)
+			boot_fail(cl, STAGE_PRE_NET, "network bring-up failed: %s", strerror(-r));
+		boot_break(cl, STAGE_POST_NET);
+		boot_hooks(cl, STAGE_POST_NET, bs);
+	}
+
+	boot_break(cl, STAGE_PRE_MOUNT);
+	boot_hooks(cl, STAGE_PRE_MOUNT, bs);
+	boot_break(cl, STAGE_MOUNT);
+	boot_hooks(cl, STAGE_MOUNT, bs);
+	while ((r = boot_mount_root(cl, bs, NEWROOT)) < 0)
+		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", strerror(-r));
+	while ((r = boot_extra_mounts(cl, bs, NEWROOT)) < 0)
+		boot_fail(cl, STAGE_MOUNT, "an extra mount (netinit.mount=) failed: %s", strerror(-r));
+	boot_break(cl, STAGE_POST_MOUNT);
+	boot_hooks(cl, STAGE_POST_MOUNT, bs);
+
+	boot_handover(bs, NEWROOT);
+	boot_break(cl, STAGE_PRE_PIVOT);
+	boot_hooks(cl, STAGE_PRE_PIVOT, bs);
+	stage_switch_root(cl, &bs->plan, argc, argv);
 }
 
 static void print_cmdline_report(void *ctx, enum cmdline_severity sev, const char *param, const char *msg)
@@ -191,29 +170,58 @@ static void print_cmdline_report(void *ctx, enum cmdline_severity sev, const cha
 	fprintf(stderr, "%s: %s: %s\n", sev == CMDLINE_ERROR ? "error" : "warning", param, msg);
 }
 
+/* The arguments joined by spaces, or /proc/cmdline without arguments. */
+static int read_line_args(int argc, char **argv, char *line, size_t size)
+{
+	size_t len = 0;
+
+	line[0] = '\0';
+	if (argc < 2 && read_file("/proc/cmdline", line, size) < 0)
+		return -1;
+	for (int i = 1; i < argc; i++) {
+		int w = snprintf(line + len, size - len, "%s%s", i > 1 ? " " : "", argv[i]);
+
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += (size_t)w;
+	}
+	line[strcspn(line, "\n")] = '\0';
+	return 0;
+}
+
 /* `init cmdline [LINE...]`: lint a command line (default /proc/cmdline). */
 static int cmdline_main(int argc, char **argv)
 {
 	static struct cmdline cl;
 	static char line[CMDLINE_MAX * 2];
-	size_t len = 0;
 	int errors = 0;
 
-	if (argc < 2) {
-		if (read_file("/proc/cmdline", line, sizeof(line)) < 0)
-			return 1;
-	}
-	for (int i = 1; i < argc; i++) {
-		int w = snprintf(line + len, sizeof(line) - len, "%s%s", i > 1 ? " " : "", argv[i]);
-
-		if (w < 0 || (size_t)w >= sizeof(line) - len)
-			break;
-		len += (size_t)w;
-	}
-	line[strcspn(line, "\n")] = '\0';
+	if (read_line_args(argc, argv, line, sizeof(line)) < 0)
+		return 1;
 	cmdline_parse(line, &cl, print_cmdline_report, &errors);
 	boot_print_config(&cl, stdout);
 	return errors ? 1 : 0;
+}
+
+/* `init plan [LINE...]`: what a boot with this command line will do. */
+static int plan_main(int argc, char **argv)
+{
+	static struct cmdline cl;
+	static struct boot_plan p;
+	static char line[CMDLINE_MAX * 2];
+	int errors = 0;
+
+	if (read_line_args(argc, argv, line, sizeof(line)) < 0)
+		return 1;
+	cmdline_parse(line, &cl, print_cmdline_report, &errors);
+	plan_build(&cl, NULL, &p, print_cmdline_report, &errors); /* same report shape */
+	if (errors) {
+		fprintf(stderr, "init plan: %d error(s): this command line does not boot as written\n",
+			errors);
+		return 1;
+	}
+	plan_print(&p, stdout);
+	return 0;
 }
 
 struct applet {
@@ -224,6 +232,7 @@ struct applet {
 
 static const struct applet applets[] = {
 	{ "cmdline", cmdline_main, "[LINE]        parse a kernel command line and print the result" },
+	{ "plan", plan_main, "[LINE]           what a boot with this command line will do" },
 	{ "modules", modules_main, "[NAME...]     coldplug modules, or load the named ones" },
 	BOOT_EXTRA_APPLETS
 };

@@ -120,8 +120,14 @@ static int alias_seen(struct coldplug *cp, const char *alias)
 	for (unsigned i = 0; i < cp->nseen; i++)
 		if (strcmp(cp->seen[i], alias) == 0)
 			return 1;
-	if (cp->nseen < MAX_ALIASES)
-		cp->seen[cp->nseen++] = strdup(alias);
+	/* Out of memory: the alias is not remembered (it may be looked up
+	 * again), never a NULL in the table that strcmp() above would crash on. */
+	if (cp->nseen < MAX_ALIASES) {
+		char *copy = strdup(alias);
+
+		if (copy)
+			cp->seen[cp->nseen++] = copy;
+	}
 	return 0;
 }
 
@@ -182,7 +188,7 @@ static struct kmod_ctx *modules_ctx(void)
 	return ctx;
 }
 
-int modules_coldplug(const struct cmdline *cl, struct modules_result *res)
+int modules_coldplug(const struct cmdline *cl)
 {
 	struct coldplug cp = { .cl = cl };
 	uint64_t t0 = now_ms();
@@ -207,12 +213,6 @@ int modules_coldplug(const struct cmdline *cl, struct modules_result *res)
 			if (coldplug_pass(&cp) == 0)
 				break;
 		}
-	}
-	if (res) {
-		res->loaded = cp.loaded;
-		res->aliases = cp.nseen;
-		res->rounds = rounds;
-		res->ms = (unsigned)(now_ms() - t0);
 	}
 	nl_info("modules", "coldplug: %u devices, %u modules loaded in %u passes, %.3f s%s%s",
 		cp.nseen, cp.loaded, rounds, (double)(now_ms() - t0) / 1000.0,
@@ -247,11 +247,9 @@ int modules_load(const struct cmdline *cl, const char *const *names, size_t n, i
 
 #else /* !CFG_MODULES */
 
-int modules_coldplug(const struct cmdline *cl, struct modules_result *res)
+int modules_coldplug(const struct cmdline *cl)
 {
 	nl_info("modules", "module loading not built in (CONFIG_MODULES=n): drivers must be built into the kernel");
-	if (res)
-		*res = (struct modules_result){ 0 };
 	return 0;
 }
 
@@ -307,7 +305,7 @@ int modules_main(int argc, char **argv)
 {
 	if (argc > 1)
 		return modules_load(NULL, (const char *const *)argv + 1, (size_t)argc - 1, 0) ? 1 : 0;
-	return modules_coldplug(NULL, NULL) < 0 ? 1 : 0;
+	return modules_coldplug(NULL) < 0 ? 1 : 0;
 }
 
 /*

@@ -7,21 +7,15 @@
 
 struct cmdline;
 
-struct modules_result {
-	unsigned loaded;   /* modules inserted by us (dependencies included) */
-	unsigned aliases;  /* distinct device modaliases seen */
-	unsigned rounds;   /* coldplug passes until no new device appeared */
-	unsigned ms;       /* wall time */
-};
-
 /*
  * Load rd.driver.pre= modules, then coldplug: every modalias under
  * /sys/bus/<bus>/devices/<dev>/ is looked up and its modules probed (with
  * dependencies and softdeps), skipping rd.driver.blacklist= /
  * modprobe.blacklist= names; repeated while loading creates new devices.
- * 0 or -errno (a module that fails to load is logged, not fatal).
+ * 0 or -errno (a module that fails to load is logged, not fatal); what was
+ * loaded, and how long it took, is in the log line "coldplug: ...".
  */
-int modules_coldplug(const struct cmdline *cl, struct modules_result *res);
+int modules_coldplug(const struct cmdline *cl);
 
 /* Load modules by name or alias ("nfsv4", "fs-ext4"); missing ones are
  * logged at debug level when quiet, else as warnings.  Returns how many

@@ -1,2 +1,4 @@
-# mount/: local block roots (lead); loop + overlay are listed by fetch/build.mk.
-INIT_SRCS += mount/localroot.c mount/nfsroot.c
+# mount/: every mount of the boot: local block roots, NFS roots, image roots
+# (loop + overlay), tmpfs, move, bind (see mount/mount.h).
+INIT_SRCS += mount/mount.c mount/localroot.c mount/nfsroot.c mount/loop.c mount/overlay.c \
+             mount/imageroot.c mount/extra.c

@@ -9,40 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmdline.h"
 #include "log.h"
-#include "modules.h"
+#include "mount.h"
+#include "plan.h"
 #include "netinit_config.h"
 #include "util.h"
 
 #include <blkid/blkid.h>
 #include <libmount/libmount.h>
-
-/*
- * libmount parses the options (its table of MS_* flags, so "ro,noatime,
- * data=journal" splits exactly as mount(8) would); the mount itself is one
- * mount(2) call, with no fstab, mtab or helper lookups in the initramfs.
- */
-int mount_fs(const char *src, const char *target, const char *fstype, const char *opts)
-{
-	unsigned long flags = 0;
-	char *fsopts = NULL;
-	int r;
-
-	if (!fstype || !*fstype)
-		return -EINVAL;
-	if (opts && *opts) {
-		r = mnt_optstr_get_flags(opts, &flags, mnt_get_builtin_optmap(MNT_LINUX_MAP));
-		if (r < 0)
-			return r;
-		r = mnt_split_optstr(opts, NULL, NULL, &fsopts, 0, 0);
-		if (r < 0)
-			return r;
-	}
-	r = mount(src, target, fstype, flags, fsopts) < 0 ? -errno : 0;
-	free(fsopts);
-	return r;
-}
 
 #if CFG_LOCAL_ROOT
 
@@ -93,69 +67,99 @@ static int probe_fstype(const char *dev, char *type, size_t size)
 	return r;
 }
 
-int localroot_mount(const struct cmdline *cl, const char *newroot)
+/* One look for the device for deadline_wait(): 0 found, >0 not yet, <0 bad spec. */
+struct dev_wait {
+	const char *spec;
+	char *dev;
+	size_t size;
+	uint64_t next_note;
+};
+
+static int dev_attempt(void *ctx)
 {
-	int wait_s = cl->timeout >= 0 ? cl->timeout : cl->rootdelay >= 0 ? cl->rootdelay : LOCALROOT_WAIT_DEFAULT;
-	const char *spec = cl->root.device;
-	char dev[256], type[32] = "", opts[600], modname[48];
-	uint64_t deadline = now_ms() + (uint64_t)wait_s * 1000;
-	uint64_t next_note = now_ms() + 5000;
-	int r;
+	struct dev_wait *d = ctx;
+	int r = localroot_resolve(d->spec, d->dev, d->size);
+
+	if (r == -EINVAL) {
+		nl_err("mount", "root=%s: not a device path or LABEL=/UUID=/PARTUUID=/PARTLABEL= tag",
+		       d->spec);
+		return r;
+	}
+	return -r;
+}
+
+static void dev_wait_note(void *ctx, int err, unsigned pause_ms, unsigned tries)
+{
+	struct dev_wait *d = ctx;
+
+	if (now_ms() < d->next_note)
+		return;
+	nl_info("mount", "still waiting for %s", d->spec);
+	d->next_note = now_ms() + 5000;
+}
+
+/* Wait for the root device to appear (udev-less: the kernel's devtmpfs). */
+static int wait_root_device(const char *spec, int wait_s, char *dev, size_t size)
+{
+	struct dev_wait d = { spec, dev, size, now_ms() + 5000 };
+	const struct deadline_wait w = {
+		.timeout_ms = (unsigned)wait_s * 1000, .delay_ms = 100, .max_delay_ms = 100,
+		.on_retry = dev_wait_note,
+	};
+	int last = 0, r;
 
 	nl_info("mount", "waiting up to %d s for root device %s", wait_s, spec);
-	for (;;) {
-		r = localroot_resolve(spec, dev, sizeof(dev));
-		if (r == 0)
-			break;
-		if (r == -EINVAL) {
-			nl_err("mount", "root=%s: not a device path or LABEL=/UUID=/PARTUUID=/PARTLABEL= tag", spec);
-			return r;
-		}
-		if (now_ms() >= deadline) {
-			nl_err("mount", "root device %s did not appear within %d s (%s); "
-			       "check root= and that its disk driver is in the initramfs, "
-			       "or raise rd.timeout=", spec, wait_s, strerror(-r));
-			return -ETIMEDOUT;
-		}
-		if (now_ms() >= next_note) {
-			nl_info("mount", "still waiting for %s", spec);
-			next_note = now_ms() + 5000;
-		}
-		reap_children();
-		sleep_ms(100);
-	}
+	r = deadline_wait(&w, dev_attempt, &d, &last, NULL);
+	if (r == -ETIMEDOUT)
+		nl_err("mount", "root device %s did not appear within %d s (%s); "
+		       "check root= and that its disk driver is in the initramfs, "
+		       "or raise rd.timeout=", spec, wait_s, strerror(last));
+	return r;
+}
 
-	if (cl->rootfstype[0])
-		strscpy_ok(type, cl->rootfstype, sizeof(type));
+/* No signature: try each block filesystem the kernel knows, as mount(8) does. */
+static int mount_any_fs(const char *dev, const char *newroot, const char *opts, char *type,
+			size_t size)
+{
+	char fs[4096], *save = NULL;
+
+	if (read_file("/proc/filesystems", fs, sizeof(fs)) <= 0)
+		return -ENODEV;
+	for (char *l = strtok_r(fs, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "nodev", 5) == 0)
+			continue;
+		l += strspn(l, " \t");
+		if (mount_fs(dev, newroot, l, opts) == 0) {
+			strscpy_ok(type, l, size);
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
+int localroot_mount(const struct plan_local *l, bool ro, const struct mount_modules *mm,
+		    const char *newroot)
+{
+	char dev[256], type[32] = "", opts[600], modname[48];
+	int r = wait_root_device(l->device, l->wait_s, dev, sizeof(dev));
+
+	if (r < 0)
+		return r;
+	if (l->fstype[0])
+		strscpy_ok(type, l->fstype, sizeof(type));
 	else if (probe_fstype(dev, type, sizeof(type)) < 0)
 		nl_warn("mount", "%s: no filesystem signature found; letting the kernel try", dev);
 	if (type[0]) {
 		const char *m = modname;
 
 		snprintf(modname, sizeof(modname), "fs-%s", type);
-		modules_load(cl, &m, 1, 1);
+		mount_load_modules(mm, &m, 1);
 	}
-	snprintf(opts, sizeof(opts), "%s%s%s", cl->ro == 0 ? "rw" : "ro",
-		 cl->rootflags[0] ? "," : "", cl->rootflags);
-	if (type[0]) {
+	snprintf(opts, sizeof(opts), "%s%s%s", ro ? "ro" : "rw", l->flags[0] ? "," : "", l->flags);
+	if (type[0])
 		r = mount_fs(dev, newroot, type, opts);
-	} else {
-		/* No signature: try each block filesystem the kernel knows, as mount(8) does. */
-		char fs[4096], *save = NULL;
-
-		r = -ENODEV;
-		if (read_file("/proc/filesystems", fs, sizeof(fs)) > 0) {
-			for (char *l = strtok_r(fs, "\n", &save); l && r < 0; l = strtok_r(NULL, "\n", &save)) {
-				if (strncmp(l, "nodev", 5) == 0)
-					continue;
-				l += strspn(l, " \t");
-				if (mount_fs(dev, newroot, l, opts) == 0) {
-					strscpy_ok(type, l, sizeof(type));
-					r = 0;
-				}
-			}
-		}
-	}
+	else
+		r = mount_any_fs(dev, newroot, opts, type, sizeof(type));
 	if (r < 0) {
 		nl_err("mount", "mounting %s (%s) on %s with \"%s\" failed: %s", dev,
 		       type[0] ? type : "auto", newroot, opts, strerror(-r));
@@ -168,7 +172,8 @@ int localroot_mount(const struct cmdline *cl, const char *newroot)
 #else /* !CFG_LOCAL_ROOT */
 
 int localroot_resolve(const char *spec, char *dev, size_t size) { return -ENOTSUP; }
-int localroot_mount(const struct cmdline *cl, const char *newroot)
+int localroot_mount(const struct plan_local *l, bool ro, const struct mount_modules *mm,
+		    const char *newroot)
 {
 	nl_err("mount", "local roots not built in (CONFIG_LOCAL_ROOT=n)");
 	return -ENOTSUP;

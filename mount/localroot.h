@@ -3,23 +3,22 @@
 #ifndef NETINIT_LOCALROOT_H
 #define NETINIT_LOCALROOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-struct cmdline;
+struct mount_modules;
+struct plan_local;
 
 /*
- * Wait for the device named by root= (up to rd.timeout= or rootdelay=,
- * default LOCALROOT_WAIT_DEFAULT seconds), load its filesystem module, and
- * mount it on newroot with rootfstype=, rootflags= and ro/rw.  0 or -errno
- * (logged with what was waited for).
+ * Wait for the device of the plan (root=, up to l->wait_s: rd.timeout= or
+ * rootdelay=, default 30 s, init/plan.c), load its filesystem module
+ * through mm, and mount it on newroot with rootfstype=, rootflags= and
+ * ro/rw.  0 or -errno (logged with what was waited for).
  */
-#define LOCALROOT_WAIT_DEFAULT 30
-int localroot_mount(const struct cmdline *cl, const char *newroot);
+int localroot_mount(const struct plan_local *l, bool ro, const struct mount_modules *mm,
+		    const char *newroot);
 
 /* Resolve "LABEL=x" etc. to a device path once (no waiting). 0 or -errno. */
 int localroot_resolve(const char *spec, char *dev, size_t size);
-
-/* Mount src on target with libmount; opts may be NULL. 0 or -errno. */
-int mount_fs(const char *src, const char *target, const char *fstype, const char *opts);
 
 #endif

@@ -5,6 +5,7 @@
  * LOOP_SET_FD + LOOP_SET_STATUS64; the filesystem is mounted with libmount.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 
 #include <libmount/libmount.h>
 
-#include "localroot.h"
+#include "mount.h"
 #include "log.h"
 #include "loop.h"
 
@@ -37,12 +38,12 @@ static int loop_node(int n, char *dev, size_t devlen)
 	return 0;
 }
 
-static int loop_configure(int lfd, int ffd, const char *image)
+static int loop_configure(int lfd, int ffd, const char *image, bool rw)
 {
 	struct loop_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.fd = (__u32)ffd;
-	cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+	cfg.info.lo_flags = (rw ? 0 : LO_FLAGS_READ_ONLY) | LO_FLAGS_AUTOCLEAR;
 	snprintf((char *)cfg.info.lo_file_name, sizeof(cfg.info.lo_file_name), "%s", image);
 	if (ioctl(lfd, LOOP_CONFIGURE, &cfg) == 0)
 		return 0;
@@ -59,19 +60,7 @@ static int loop_configure(int lfd, int ffd, const char *image)
 	return 0;
 }
 
-/* With LO_FLAGS_AUTOCLEAR the kernel unbinds the device on its last close
- * (drivers/block/loop.c lo_release()): the fd that configured it stays
- * open until the mount holds its own reference. */
-static int held_fd = -1;
-
-static void loop_release_hold(void)
-{
-	if (held_fd >= 0)
-		close(held_fd);
-	held_fd = -1;
-}
-
-int loop_attach(const char *image, char *dev, size_t devlen)
+static int loop_attach_mode(const char *image, bool rw, char *dev, size_t devlen, int *hold)
 {
 	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0) {
@@ -79,7 +68,7 @@ int loop_attach(const char *image, char *dev, size_t devlen)
 		nl_err("mount", "/dev/loop-control: %s (is the loop module loaded?)", strerror(errno));
 		return e;
 	}
-	int ffd = open(image, O_RDONLY | O_CLOEXEC);
+	int ffd = open(image, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (ffd < 0) {
 		int e = -errno;
 		close(ctl);
@@ -96,18 +85,16 @@ int loop_attach(const char *image, char *dev, size_t devlen)
 		}
 		if ((r = loop_node(n, dev, devlen)) < 0)
 			break;
-		int lfd = open(dev, O_RDONLY | O_CLOEXEC);
+		int lfd = open(dev, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 		if (lfd < 0) {
 			r = -errno;
 			break;
 		}
-		r = loop_configure(lfd, ffd, image);
-		if (r == 0) {
-			loop_release_hold();
-			held_fd = lfd;
-		} else {
+		r = loop_configure(lfd, ffd, image, rw);
+		if (r == 0)
+			*hold = lfd;
+		else
 			close(lfd);
-		}
 	}
 	close(ffd);
 	close(ctl);
@@ -116,23 +103,29 @@ int loop_attach(const char *image, char *dev, size_t devlen)
 	return r;
 }
 
-int loop_mount_image(const char *image, const char *fstype, const char *target)
+int loop_attach(const char *image, char *dev, size_t devlen, int *hold)
+{
+	return loop_attach_mode(image, false, dev, devlen, hold);
+}
+
+int loop_mount_image(const char *image, const char *fstype, const char *target, bool rw)
 {
 	char dev[64];
-	int r = loop_attach(image, dev, sizeof(dev));
+	int hold = -1;
+	int r = loop_attach_mode(image, rw, dev, sizeof(dev), &hold);
 	if (r < 0)
 		return r;
 	/* libmount's context mount fails inside the initramfs (it looks for
 	 * files that are not there); mount_fs() parses options with libmount
-	 * and mounts with mount(2).  (lead's fix, see mount/localroot.c) */
-	r = mount_fs(dev, target, fstype, "ro");
+	 * and mounts with mount(2) (mount/mount.c). */
+	r = mount_fs(dev, target, fstype, rw ? "rw" : "ro");
 	if (r < 0) {
 		nl_err("mount", "mount %s (%s on %s) at %s: %s", image, fstype, dev, target, strerror(-r));
-		if (held_fd >= 0)
-			ioctl(held_fd, LOOP_CLR_FD, 0);
+		ioctl(hold, LOOP_CLR_FD, 0);
 	} else {
-		nl_info("mount", "%s (%s) on %s mounted read-only at %s", image, fstype, dev, target);
+		nl_info("mount", "%s (%s) on %s mounted %s at %s", image, fstype, dev,
+			rw ? "read-write" : "read-only", target);
 	}
-	loop_release_hold(); /* the mount keeps the device; autoclear frees it at umount */
+	close(hold); /* the mount keeps the device; autoclear frees it at umount */
 	return r;
 }

@@ -17,156 +17,39 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmdline.h"
 #include "log.h"
-#include "modules.h"
+#include "mount.h"
 #include "net.h"
 #include "netinit_config.h"
 #include "overlay.h"
+#include "plan.h"
 #include "util.h"
 
 #define NFS_STAGE "nfs"
 
-/* Split "[server:]path[,options]" (kernel nfsroot and DHCP root-path form). */
-static int split_location(const char *s, struct nfsroot_target *t)
+/* Options we set ourselves: the version (vers=, nfsvers=, v3, v4.1, ...) and ro/rw. */
+static bool nfs_option_ours(const char *p, size_t len)
 {
-	const char *colon = strchr(s, ':'), *comma;
-	const char *path = s;
+	int major, minor;
 
-	/* "server:/path": a colon before the first '/' separates the server. */
-	if (colon && (!strchr(s, '/') || colon < strchr(s, '/'))) {
-		size_t n = (size_t)(colon - s);
-
-		if (n >= sizeof(t->server))
-			return -ENAMETOOLONG;
-		memcpy(t->server, s, n);
-		t->server[n] = '\0';
-		path = colon + 1;
-	}
-	comma = strchr(path, ',');
-	if (comma) {
-		if (!strscpy_ok(t->options, comma + 1, sizeof(t->options)))
-			return -ENAMETOOLONG;
-		if ((size_t)(comma - path) >= sizeof(t->path))
-			return -ENAMETOOLONG;
-		memcpy(t->path, path, (size_t)(comma - path));
-		t->path[comma - path] = '\0';
-	} else if (!strscpy_ok(t->path, path, sizeof(t->path))) {
-		return -ENAMETOOLONG;
-	}
-	return 0;
+	return nfs_option_version(p, len, &major, &minor) != 0 ||
+	       (len == 2 && (!strncmp(p, "ro", 2) || !strncmp(p, "rw", 2)));
 }
 
-/* Options that pick the version: vers=/nfsvers= (the kernel's names). */
-static int options_version(const char *opts)
+int nfsroot_options(const struct plan_nfs *n, struct in_addr server, int version,
+		    struct in_addr client, char *out, size_t size)
 {
-	const char *p = opts;
-
-	while (p && *p) {
-		if (!strncmp(p, "vers=", 5) || !strncmp(p, "nfsvers=", 8))
-			return atoi(strchr(p, '=') + 1);
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return 0;
-}
-
-int nfsroot_resolve(const struct cmdline *cl, const struct net_lease *lease, struct nfsroot_target *t)
-{
-	char raw[1100];
-	struct in_addr client = { 0 };
-	int r;
-
-	memset(t, 0, sizeof(*t));
-	if (lease)
-		client = lease->addr;
-	if (cl->root.type == ROOT_NFS && cl->root.nfs.path[0]) {
-		strscpy_ok(t->server, cl->root.nfs.server, sizeof(t->server));
-		strscpy_ok(raw, cl->root.nfs.path, sizeof(raw));
-		strscpy_ok(t->options, cl->root.nfs.options, sizeof(t->options));
-		t->version = cl->root.nfs.version;
-	} else if (lease && lease->root_path[0]) {
-		/* DHCP root-path; an "nfs:" prefix (dracut style) is accepted too. */
-		const char *rp = lease->root_path;
-
-		if (!strncmp(rp, "nfs4:", 5)) {
-			t->version = 4;
-			rp += 5;
-		} else if (!strncmp(rp, "nfs:", 4)) {
-			rp += 4;
-		}
-		r = split_location(rp, t);
-		if (r < 0) {
-			nl_err(NFS_STAGE, "DHCP root-path \"%s\" is too long", lease->root_path);
-			return r;
-		}
-		strscpy_ok(raw, t->path, sizeof(raw));
-		/* root=nfs:...:<opts> or nfsroot=,<opts> add to the DHCP location */
-		if (cl->root.nfs.options[0] && !t->options[0])
-			strscpy_ok(t->options, cl->root.nfs.options, sizeof(t->options));
-		if (cl->root.nfs.version)
-			t->version = cl->root.nfs.version;
-		nl_info(NFS_STAGE, "root from DHCP root-path: %s", lease->root_path);
-	} else {
-		nl_err(NFS_STAGE, "no NFS location: give nfsroot=SERVER:/PATH or root=nfs:SERVER:/PATH, "
-		       "or have the DHCP server send a root-path (option 17)");
-		return -EINVAL;
-	}
-	if (!t->version)
-		t->version = options_version(t->options);
-	if (t->version && t->version != 3 && t->version != 4) {
-		nl_err(NFS_STAGE, "NFS version %d is not supported (3 or 4)", t->version);
-		return -EINVAL;
-	}
-	if (raw[0] != '/') {
-		nl_err(NFS_STAGE, "NFS path \"%s\" is not absolute", raw);
-		return -EINVAL;
-	}
-	if (cmdline_nfs_path(raw, client, t->path, sizeof(t->path)) < 0) {
-		nl_err(NFS_STAGE, "NFS path \"%s\" is too long after %%s substitution", raw);
-		return -ENAMETOOLONG;
-	}
-
-	/* The server: as given, else ip= field 2, else next-server, else the DHCP server. */
-	if (!t->server[0]) {
-		struct in_addr a = { 0 };
-
-		for (size_t i = 0; i < cl->nip && !a.s_addr; i++)
-			a = cl->ip[i].server;
-		if (!a.s_addr && lease)
-			a = lease->siaddr.s_addr ? lease->siaddr : lease->server_id;
-		if (!a.s_addr) {
-			nl_err(NFS_STAGE, "no NFS server: name one in nfsroot=/root=nfs:, or in ip= field 2, "
-			       "or send next-server by DHCP");
-			return -EINVAL;
-		}
-		inet_ntop(AF_INET, &a, t->server, sizeof(t->server));
-	}
-	r = net_resolve(t->server, &t->addr);
-	if (r < 0) {
-		nl_err(NFS_STAGE, "cannot resolve NFS server %s: %s", t->server, strerror(-r));
-		return r;
-	}
-	return 0;
-}
-
-int nfsroot_options(const struct nfsroot_target *t, int version, const struct in_addr *client,
-		    int ro, char *out, size_t size)
-{
-	char addr[INET_ADDRSTRLEN], caddr[INET_ADDRSTRLEN];
-	const char *user = t->options;
+	char addr[INET_ADDRSTRLEN], caddr[INET_ADDRSTRLEN], vers[8] = "4";
 	char filtered[512] = "";
-	const char *p = user;
-	int n;
+	const char *p = n->options;
+	int w;
 
-	/* Drop the user's vers= (we set it), keep the rest in order. */
+	/* Keep the user's options in order, without those we set. */
 	while (p && *p) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 
-		if (len && strncmp(p, "vers=", 5) && strncmp(p, "nfsvers=", 8) &&
-		    strncmp(p, "ro", len > 2 ? len : 2) && strncmp(p, "rw", len > 2 ? len : 2)) {
+		if (len && !nfs_option_ours(p, len)) {
 			size_t cur = strlen(filtered);
 
 			if (cur + len + 2 >= sizeof(filtered))
@@ -175,118 +58,173 @@ int nfsroot_options(const struct nfsroot_target *t, int version, const struct in
 		}
 		p = end ? end + 1 : NULL;
 	}
-	inet_ntop(AF_INET, &t->addr, addr, sizeof(addr));
+	inet_ntop(AF_INET, &server, addr, sizeof(addr));
 	if (version == 4) {
-		inet_ntop(AF_INET, client, caddr, sizeof(caddr));
-		n = snprintf(out, size, "vers=4,addr=%s,clientaddr=%s%s", addr, caddr, filtered);
+		if (n->version == 4 && n->has_minor)
+			snprintf(vers, sizeof(vers), "4.%d", n->minor);
+		inet_ntop(AF_INET, &client, caddr, sizeof(caddr));
+		w = snprintf(out, size, "vers=%s,addr=%s,clientaddr=%s%s", vers, addr, caddr,
+			     filtered);
 	} else {
 		/* nolock unless the user asked for locking (no statd here) */
 		int lock = strstr(filtered, ",lock") != NULL;
 
-		n = snprintf(out, size, "vers=3,addr=%s%s%s", addr, lock ? "" : ",nolock", filtered);
+		w = snprintf(out, size, "vers=3,addr=%s%s%s", addr, lock ? "" : ",nolock", filtered);
 	}
-	(void)ro;
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+	return w < 0 || (size_t)w >= size ? -ENAMETOOLONG : 0;
 }
 
-static int nfs_try(const struct nfsroot_target *t, int version, const struct in_addr *client,
-		   int ro, const char *target)
+/* What a mount try needs: the plan's location, the server's address. */
+struct nfs_target {
+	const struct plan_nfs *n;
+	struct in_addr addr;     /* n->server resolved: the kernel needs addr= */
+	struct in_addr client;
+	int ro;
+	const char *target;
+};
+
+static int nfs_try(const struct nfs_target *t, int version)
 {
 	char src[1300], data[800];
-	unsigned long flags = ro ? MS_RDONLY : 0;
-	int r = nfsroot_options(t, version, client, ro, data, sizeof(data));
+	const struct plan_nfs *n = t->n;
+	int r = nfsroot_options(n, t->addr, version, t->client, data, sizeof(data));
 
 	if (r < 0)
 		return r;
-	snprintf(src, sizeof(src), "%s:%s", t->server, t->path);
-	nl_debug(NFS_STAGE, "mount -t %s %s %s -o %s", version == 4 ? "nfs4" : "nfs", src, target, data);
-	if (mount(src, target, version == 4 ? "nfs4" : "nfs", flags, data) < 0)
+	snprintf(src, sizeof(src), "%s:%s", n->server, n->path);
+	nl_debug(NFS_STAGE, "mount -t %s %s %s -o %s", version == 4 ? "nfs4" : "nfs", src, t->target,
+		 data);
+	if (mount(src, t->target, version == 4 ? "nfs4" : "nfs", t->ro ? MS_RDONLY : 0, data) < 0)
 		return -errno;
 	return 0;
 }
 
-int nfsroot_mount(const struct cmdline *cl, const struct net_lease *lease, const char *newroot)
+/* One mount try for deadline_wait(): 0 mounted, >0 try again, <0 give up. */
+struct nfs_attempt {
+	const struct nfs_target *t;
+	int version;
+};
+
+static int nfs_attempt(void *ctx)
 {
-	const char *mods[4];
+	struct nfs_attempt *a = ctx;
+	const struct plan_nfs *n = a->t->n;
+	int r;
+
+	a->version = n->version ? n->version : 4;
+	r = nfs_try(a->t, a->version);
+	if (r < 0 && !n->version && (r == -EPROTONOSUPPORT || r == -ENOENT || r == -EINVAL ||
+				     r == -EACCES || r == -EPERM || r == -ENODEV)) {
+		nl_info(NFS_STAGE, "NFSv4 mount failed (%s); trying NFSv3", strerror(-r));
+		a->version = 3;
+		r = nfs_try(a->t, a->version);
+	}
+	if (r == -EACCES || r == -EPERM) {
+		nl_err(NFS_STAGE, "the server refused %s:%s (%s): check its exports for this client",
+		       n->server, n->path, strerror(-r));
+		return r;
+	}
+	return -r;
+}
+
+static void nfs_retry_note(void *ctx, int err, unsigned pause_ms, unsigned tries)
+{
+	const struct nfs_attempt *a = ctx;
+
+	nl_warn(NFS_STAGE, "mount %s:%s failed: %s; retrying in %.1f s", a->t->n->server,
+		a->t->n->path, strerror(err), pause_ms / 1000.0);
+}
+
+/* Mount on t->target, retrying with backoff until the deadline; 0 or -errno. */
+static int nfs_mount_retry(const struct nfs_target *t)
+{
+	const struct plan_nfs *n = t->n;
+	struct nfs_attempt a = { .t = t };
+	/* rd.retry=N (dracut): at most N s between attempts; default: doubling up to
+	 * 8 s, with jitter so a rack does not retry in step. */
+	const struct deadline_wait w = {
+		.timeout_ms = (unsigned)n->wait_s * 1000, .delay_ms = 500,
+		.max_delay_ms = n->retry_s > 0 ? (unsigned)n->retry_s * 1000 : 8000,
+		.jitter_ms = 250, .on_retry = nfs_retry_note,
+	};
+	unsigned tries = 0;
+	int last = 0, r = deadline_wait(&w, nfs_attempt, &a, &last, &tries);
+
+	if (r == 0) {
+		nl_info(NFS_STAGE, "mounted %s:%s with NFSv%s on %s", n->server, n->path,
+			a.version == 3 ? "3" : nfs_version_name(n), t->target);
+		return 0;
+	}
+	if (r == -ETIMEDOUT) {
+		nl_err(NFS_STAGE, "mounting %s:%s failed after %u tries in %d s: %s "
+		       "(is the server up and exporting it? raise rd.timeout=)",
+		       n->server, n->path, tries, n->wait_s, strerror(last));
+		return -last;
+	}
+	return r;
+}
+
+size_t nfsroot_modules(const struct plan_nfs *n, bool volatile_layer, const char *mods[4])
+{
 	size_t nmods = 0;
-	struct nfsroot_target t;
-	struct in_addr client = { 0 };
-	int wait_s = cl->timeout >= 0 ? cl->timeout : NFSROOT_TIMEOUT_DEFAULT;
-	uint64_t deadline = now_ms() + (uint64_t)wait_s * 1000;
-	unsigned delay_ms = 500;
-	/* rd.retry=N (dracut): at most N s between attempts; default: doubling up to 8 s */
-	unsigned max_delay_ms = cl->retry > 0 ? (unsigned)cl->retry * 1000 : 8000;
-	int volatile_layer = strcmp(cl->writable, "none") != 0;
+
+	mods[nmods++] = "nfs";
+	if (n->version != 4)
+		mods[nmods++] = "nfsv3";
+	if (n->version != 3)
+		mods[nmods++] = "nfsv4";
+	if (volatile_layer)
+		mods[nmods++] = "overlay";
+	return nmods;
+}
+
+int nfs_mount_at(const struct plan_nfs *n, bool ro, const struct net_lease *lease,
+		 const char *target)
+{
+	struct nfs_target t = { .n = n, .ro = ro, .target = target };
+	int r = net_resolve(lease, n->server, &t.addr);
+
+	if (r < 0) {
+		nl_err(NFS_STAGE, "cannot resolve NFS server %s: %s", n->server, strerror(-r));
+		return r;
+	}
+	if (lease)
+		t.client = lease->addr;
+	nl_info(NFS_STAGE, "mounting %s:%s (NFSv%s, %s) from %s on %s", n->server, n->path,
+		nfs_version_name(n), ro ? "ro" : "rw", inet_ntoa(t.addr), target);
+	return nfs_mount_retry(&t);
+}
+
+int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool ro,
+		  const struct net_lease *lease, const struct mount_modules *mm, const char *newroot)
+{
+	bool volatile_layer = wr->mode == PLAN_RW_VOLATILE;
 	/* With the overlay the NFS lower layer is read-only; without it ro/rw decides. */
-	int ro = volatile_layer ? 1 : cl->ro != 0;
-	const char *target = newroot;
+	bool lower_ro = volatile_layer || ro;
 	char lower[] = "/run/netinit/nfsroot";
-	int r, attempt = 0;
+	const char *target = newroot;
+	const char *mods[4];
+	int r;
 
 	if (!CFG_NFS) {
 		nl_err(NFS_STAGE, "NFS roots are not built into this init (CONFIG_NFS=n)");
 		return -ENOTSUP;
 	}
-	r = nfsroot_resolve(cl, lease, &t);
-	if (r < 0)
-		return r;
-	if (lease)
-		client = lease->addr;
-	/* Only what this mount needs: each module costs time (signature checks). */
-	mods[nmods++] = "nfs";
-	if (t.version != 4)
-		mods[nmods++] = "nfsv3";
-	if (t.version != 3)
-		mods[nmods++] = "nfsv4";
-	if (volatile_layer)
-		mods[nmods++] = "overlay";
-	modules_load(cl, mods, nmods, 1);
+	if (n->from_lease)
+		nl_info(NFS_STAGE, "root from DHCP root-path: %s", lease ? lease->root_path : "");
+	mount_load_modules(mm, mods, nfsroot_modules(n, volatile_layer, mods));
 	if (volatile_layer) {
 		mkdir_p(lower, 0755);
 		target = lower;
 	}
-	nl_info(NFS_STAGE, "mounting %s:%s (NFSv%s, %s) from %s", t.server, t.path,
-		t.version == 4 ? "4" : t.version == 3 ? "3" : "4, then 3", ro ? "ro" : "rw",
-		inet_ntoa(t.addr));
-	for (;;) {
-		int v = t.version ? t.version : 4;
-
-		attempt++;
-		r = nfs_try(&t, v, &client, ro, target);
-		if (r < 0 && !t.version && (r == -EPROTONOSUPPORT || r == -ENOENT || r == -EINVAL ||
-					    r == -EACCES || r == -EPERM || r == -ENODEV)) {
-			nl_info(NFS_STAGE, "NFSv4 mount failed (%s); trying NFSv3", strerror(-r));
-			v = 3;
-			r = nfs_try(&t, v, &client, ro, target);
-		}
-		if (r == 0) {
-			nl_info(NFS_STAGE, "mounted %s:%s with NFSv%d on %s", t.server, t.path, v, target);
-			break;
-		}
-		if (r == -EACCES || r == -EPERM) {
-			nl_err(NFS_STAGE, "the server refused %s:%s (%s): check its exports for this client",
-			       t.server, t.path, strerror(-r));
-			return r;
-		}
-		if (now_ms() + delay_ms >= deadline) {
-			nl_err(NFS_STAGE, "mounting %s:%s failed after %d tries in %d s: %s "
-			       "(is the server up and exporting it? raise rd.timeout=)",
-			       t.server, t.path, attempt, wait_s, strerror(-r));
-			return r;
-		}
-		nl_warn(NFS_STAGE, "mount %s:%s failed: %s; retrying in %.1f s", t.server, t.path,
-			strerror(-r), delay_ms / 1000.0);
-		sleep_ms(delay_ms + (unsigned)(rand() % 250)); /* jitter: a rack does not retry in step */
-		reap_children();
-		delay_ms = delay_ms * 2 > max_delay_ms ? max_delay_ms : delay_ms * 2;
+	r = nfs_mount_at(n, lower_ro, lease, target);
+	if (r < 0 || !volatile_layer)
+		return r;
+	r = overlay_mount_volatile(lower, "/run/netinit/rw", NULL, newroot);
+	if (r < 0) {
+		umount2(lower, MNT_DETACH);
+		return r;
 	}
-	if (volatile_layer) {
-		r = overlay_mount_volatile(lower, "/run/netinit/rw", NULL, newroot);
-		if (r < 0) {
-			umount2(lower, MNT_DETACH);
-			return r;
-		}
-		nl_info(NFS_STAGE, "volatile writable layer (overlayfs, tmpfs upper) on the NFS root");
-	}
+	nl_info(NFS_STAGE, "volatile writable layer (overlayfs, tmpfs upper) on the NFS root");
 	return 0;
 }

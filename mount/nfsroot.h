@@ -3,38 +3,39 @@
 #ifndef NETINIT_NFSROOT_H
 #define NETINIT_NFSROOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <netinet/in.h>
 
-struct cmdline;
+struct mount_modules;
 struct net_lease;
+struct plan_nfs;
+struct plan_writable;
 
-/* Where the NFS root is, after the command line and DHCP have been heard. */
-struct nfsroot_target {
-	char server[256];      /* as given (name or address) */
-	struct in_addr addr;   /* resolved: the kernel needs addr= */
-	char path[1024];       /* %s substituted */
-	char options[512];     /* user options, comma separated */
-	int version;           /* 3, 4, or 0 = try 4 then 3 */
-};
+/* The mount(2) data for one version: the user's options without vers=/ro/rw,
+ * addr= (the kernel does not resolve names), clientaddr= (v4), nolock (v3,
+ * no statd here).  0 or -ENAMETOOLONG. */
+int nfsroot_options(const struct plan_nfs *n, struct in_addr server, int version,
+		    struct in_addr client, char *out, size_t size);
 
-/*
- * Resolve the NFS location: root=nfs:/nfsroot= first, else the DHCP
- * root-path (option 17, "[server:]path[,options]", RFC 2132 §3.19), with
- * the server defaulting to ip= field 2, then next-server, then the DHCP
- * server.  0 or -errno with the reason logged.
- */
-int nfsroot_resolve(const struct cmdline *cl, const struct net_lease *lease,
-		    struct nfsroot_target *t);
+/* The modules this mount needs, and only those (each costs time: the
+ * decompression and the kernel's signature check): nfs, then nfsv3 and/or
+ * nfsv4 as the version asked says, overlay under a volatile layer.  Known
+ * from the plan alone, so the boot loads them while DHCP is still waiting.
+ * Returns how many names were put in mods. */
+size_t nfsroot_modules(const struct plan_nfs *n, bool volatile_layer, const char *mods[4]);
 
-/* Build the mount(2) data string for one version; 0 or -ENAMETOOLONG. */
-int nfsroot_options(const struct nfsroot_target *t, int version, const struct in_addr *client,
-		    int ro, char *out, size_t size);
+/* Mount n's export on target: resolve the server (the lease's DNS), then
+ * retry with backoff for n->wait_s; the modules must be loaded.  For the root
+ * and for netinit.mount= NFS mounts (mount/extra.c).  0 or -errno. */
+int nfs_mount_at(const struct plan_nfs *n, bool ro, const struct net_lease *lease,
+		 const char *target);
 
-/* Mount it on newroot (retrying with backoff up to rd.timeout=, default
- * NFSROOT_TIMEOUT_DEFAULT s), with the volatile overlay on top unless
- * netinit.writable=none.  0 or -errno. */
-#define NFSROOT_TIMEOUT_DEFAULT 60
-int nfsroot_mount(const struct cmdline *cl, const struct net_lease *lease, const char *newroot);
+/* Mount the plan's export on newroot: resolve the server (the lease's DNS),
+ * load the NFS modules through mm, retry with backoff for n->wait_s
+ * (rd.timeout=, default 60 s), then the volatile overlay on top unless
+ * netinit.writable=none.  0 or -errno, logged with the stage "nfs". */
+int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool ro,
+		  const struct net_lease *lease, const struct mount_modules *mm, const char *newroot);
 
 #endif

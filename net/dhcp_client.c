@@ -141,7 +141,7 @@ static int send_frame(int fd, int ifindex, uint16_t proto, const void *buf, size
 
 static uint16_t secs_since(const struct dlink *l)
 {
-	int64_t s = (net_now_ms() - l->start_ms) / 1000;
+	int64_t s = ((int64_t)now_ms() - l->start_ms) / 1000;
 
 	return s > 0xffff ? 0xffff : (uint16_t)s;
 }
@@ -172,7 +172,7 @@ static void new_xid(struct dlink *l)
 	uint32_t salt;
 
 	memcpy(&salt, l->spec.mac + 2, 4);
-	l->xid = net_random(salt);
+	l->xid = random_u32(salt);
 }
 
 /* INIT: a new transaction, DISCOVER now (RFC 2131 §4.4.1). */
@@ -184,7 +184,7 @@ static void to_init(struct dctx *c, struct dlink *l, int64_t now)
 	l->start_ms = now;
 	l->st = D_SELECTING;
 	send_msg(c, l, DHCPDISCOVER, (struct in_addr){ 0 }, (struct in_addr){ 0 });
-	l->next_ms = now + dhcp_backoff_ms(0, net_random(l->xid));
+	l->next_ms = now + dhcp_backoff_ms(0, random_u32(l->xid));
 	l->select_end = 0;
 }
 
@@ -197,7 +197,7 @@ static void to_reboot(struct dctx *c, struct dlink *l, int64_t now)
 	memset(&l->offer, 0, sizeof(l->offer));
 	l->offer.addr = c->cfg->request;
 	send_msg(c, l, DHCPREQUEST, c->cfg->request, (struct in_addr){ 0 });
-	l->next_ms = now + dhcp_backoff_ms(0, net_random(l->xid));
+	l->next_ms = now + dhcp_backoff_ms(0, random_u32(l->xid));
 }
 
 /* SELECTING -> REQUESTING with the chosen offer (RFC 2131 §4.4.1). */
@@ -210,7 +210,7 @@ static void to_requesting(struct dctx *c, struct dlink *l, int64_t now)
 	l->st = D_REQUESTING;
 	l->attempt = 0;
 	send_msg(c, l, DHCPREQUEST, l->offer.addr, l->offer.server_id);
-	l->next_ms = now + dhcp_backoff_ms(0, net_random(l->xid));
+	l->next_ms = now + dhcp_backoff_ms(0, random_u32(l->xid));
 }
 
 /* RFC 5227 §2.1.1: a probe has sender IP 0 and target the address;
@@ -265,7 +265,7 @@ static void on_timer(struct dctx *c, struct dlink *l, int64_t now)
 		if (now >= l->next_ms) { /* no offer yet: retransmit, §4.1 */
 			l->attempt++;
 			send_msg(c, l, DHCPDISCOVER, (struct in_addr){ 0 }, (struct in_addr){ 0 });
-			l->next_ms = now + dhcp_backoff_ms(l->attempt, net_random(l->xid + l->attempt));
+			l->next_ms = now + dhcp_backoff_ms(l->attempt, random_u32(l->xid + l->attempt));
 		}
 		return;
 	case D_REQUESTING:
@@ -281,7 +281,7 @@ static void on_timer(struct dctx *c, struct dlink *l, int64_t now)
 			send_msg(c, l, DHCPREQUEST, l->offer.addr, l->offer.server_id);
 		else
 			send_msg(c, l, DHCPREQUEST, l->offer.addr, (struct in_addr){ 0 });
-		l->next_ms = now + dhcp_backoff_ms(l->attempt, net_random(l->xid + l->attempt));
+		l->next_ms = now + dhcp_backoff_ms(l->attempt, random_u32(l->xid + l->attempt));
 		return;
 	case D_PROBING:
 		if (now >= l->probe_end) {
@@ -487,7 +487,7 @@ static void client_arp(struct dctx *c, int ifindex, const uint8_t *p, size_t n, 
 		   (p[7] == 1 && dhcp_be32(p + 14) == 0 && memcmp(p + 24, &l->offer.addr.s_addr, 4) == 0);
 	if (!conflict)
 		return;
-	net_format_mac(p + 8, mac, sizeof(mac));
+	mac_format(p + 8, ':', mac);
 	nl_warn(DHCP_STAGE, "%s: %s is already in use by %s: sending DHCPDECLINE, retrying in %d s",
 		l->spec.name, net_ntoa(l->offer.addr, a), mac, DHCP_DECLINE_WAIT_MS / 1000);
 	send_msg(c, l, DHCPDECLINE, l->offer.addr, l->offer.server_id);
@@ -599,110 +599,147 @@ static void close_all(struct dctx *c)
 	c->fd = c->arp_fd = c->ev_fd = -1;
 }
 
+/* Where the links stand after their timers ran. */
+struct loop_turn {
+	int64_t wake;            /* the next timer */
+	size_t waiting, alive;   /* links waiting for carrier / not dead */
+};
+
+/* Run the links' timers; true (and *out filled) when one is bound. */
+static bool run_timers(struct dctx *c, int64_t now, struct loop_turn *t, struct net_lease *out)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct dlink *l = &c->l[i];
+
+		if (l->st == D_BOUND) {
+			*out = l->offer;
+			memcpy(out->ifname, l->spec.name, sizeof(out->ifname));
+			out->ifindex = l->spec.index;
+			memcpy(out->mac, l->spec.mac, 6);
+			return true;
+		}
+		if (l->st == D_DEAD)
+			continue;
+		t->alive++;
+		if (l->st == D_WAIT_CARRIER) {
+			t->waiting++;
+			continue;
+		}
+		if (now >= l->next_ms)
+			on_timer(c, l, now);
+		if (l->st == D_BOUND) { /* probing finished: report next turn */
+			t->wake = now;
+			continue;
+		}
+		if (l->next_ms < t->wake)
+			t->wake = l->next_ms;
+	}
+	return false;
+}
+
+/* The sockets to wait on: DHCP always, ARP probes and link events when open. */
+struct loop_fds {
+	struct pollfd pfd[3];
+	nfds_t n;
+	int arp_i, ev_i;
+};
+
+static void loop_fds(const struct dctx *c, struct loop_fds *f)
+{
+	f->n = 0;
+	f->arp_i = f->ev_i = -1;
+	f->pfd[f->n].fd = c->fd;
+	f->pfd[f->n++].events = POLLIN;
+	if (c->arp_fd >= 0) {
+		f->arp_i = (int)f->n;
+		f->pfd[f->n].fd = c->arp_fd;
+		f->pfd[f->n++].events = POLLIN;
+	}
+	if (c->ev_fd >= 0) { /* link events: carrier, new links */
+		f->ev_i = (int)f->n;
+		f->pfd[f->n].fd = c->ev_fd;
+		f->pfd[f->n++].events = POLLIN;
+	}
+}
+
+/* Drain what is queued (bounded: a flood cannot starve the timers).
+ * Returns true when link events arrived. */
+static bool loop_read(struct dctx *c, const struct loop_fds *f, int64_t now)
+{
+	const short ready = POLLIN | POLLERR;
+	bool events = false;
+
+	if (f->pfd[0].revents & ready)
+		for (int k = 0; k < 64 && on_packet(c, now); k++)
+			;
+	if (f->arp_i >= 0 && (f->pfd[f->arp_i].revents & ready))
+		for (int k = 0; k < 64 && on_arp(c, now); k++)
+			;
+	if (f->ev_i >= 0 && (f->pfd[f->ev_i].revents & ready)) {
+		char drain[4096];
+
+		/* The content does not matter: carrier and links are read
+		 * again at the top of the loop. */
+		while (recv(c->ev_fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+			;
+		events = true;
+	}
+	return events;
+}
+
+/* rd.net.dhcp.retry: start the links over for another cycle. */
+static void next_cycle(struct dctx *c, int64_t now, int cycle)
+{
+	nl_info(DHCP_STAGE, "no lease after %d s, cycle %d of %d (rd.net.dhcp.retry)",
+		c->cfg->timeout, cycle, c->cfg->cycles);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->l[i].st != D_DEAD && c->l[i].st != D_WAIT_CARRIER)
+			to_init(c, &c->l[i], now);
+}
+
 static int run_loop(struct dctx *c, struct rtnl *nl, struct net_lease *out)
 {
 	const struct dhcp_config *cfg = c->cfg;
-	int64_t now = net_now_ms();
+	int64_t now = (int64_t)now_ms();
 	int64_t cycle_end = now + (int64_t)cfg->timeout * 1000;
 	int64_t next_scan = now + 250;
 	int cycle = 1;
-	size_t i;
 
-	for (i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++)
 		c->l[i].carrier_end = now + (int64_t)cfg->carrier_timeout * 1000;
-
 	for (;;) {
-		struct pollfd pfd[3];
-		int arp_i = -1, ev_i = -1;
-		int64_t wake = cycle_end;
-		size_t np = 0, waiting = 0, alive = 0;
-		int k;
+		struct loop_turn t = { .wake = cycle_end };
+		struct loop_fds f;
 		int r;
 
-		now = net_now_ms();
+		now = (int64_t)now_ms();
 		if (cfg->late_links && now >= next_scan) {
 			add_late_links(c, nl, now);
 			next_scan = now + 250;
 		}
 		poll_carrier(c, nl, now);
-		for (i = 0; i < c->n; i++) {
-			struct dlink *l = &c->l[i];
-
-			if (l->st == D_BOUND) {
-				*out = l->offer;
-				memcpy(out->ifname, l->spec.name, sizeof(out->ifname));
-				out->ifindex = l->spec.index;
-				memcpy(out->mac, l->spec.mac, 6);
-				return 0;
-			}
-			if (l->st == D_DEAD)
-				continue;
-			alive++;
-			if (l->st == D_WAIT_CARRIER) {
-				waiting++;
-				continue;
-			}
-			if (now >= l->next_ms)
-				on_timer(c, l, now);
-			if (l->st == D_BOUND) { /* probing finished: report next turn */
-				wake = now;
-				continue;
-			}
-			if (l->next_ms < wake)
-				wake = l->next_ms;
-		}
-		pfd[np].fd = c->fd;
-		pfd[np++].events = POLLIN;
-		if (c->arp_fd >= 0) {
-			arp_i = (int)np;
-			pfd[np].fd = c->arp_fd;
-			pfd[np++].events = POLLIN;
-		}
-		if (c->ev_fd >= 0) { /* link events: carrier, new links */
-			ev_i = (int)np;
-			pfd[np].fd = c->ev_fd;
-			pfd[np++].events = POLLIN;
-		}
-		if (alive == 0)
+		if (run_timers(c, now, &t, out))
+			return 0;
+		if (t.alive == 0)
 			return -ENOLINK;
 		if (now >= cycle_end) {
 			if (cycle >= cfg->cycles)
-				return waiting == alive ? -ENOLINK : -ETIMEDOUT;
-			cycle++;
-			nl_info(DHCP_STAGE, "no lease after %d s, cycle %d of %d (rd.net.dhcp.retry)",
-				cfg->timeout, cycle, cfg->cycles);
+				return t.waiting == t.alive ? -ENOLINK : -ETIMEDOUT;
+			next_cycle(c, now, ++cycle);
 			cycle_end = now + (int64_t)cfg->timeout * 1000;
-			for (i = 0; i < c->n; i++)
-				if (c->l[i].st != D_DEAD && c->l[i].st != D_WAIT_CARRIER)
-					to_init(c, &c->l[i], now);
 			continue;
 		}
 		/* Carrier changes wake us through ev_fd; polling is the fallback. */
-		if (waiting && wake > now + (c->ev_fd >= 0 ? 250 : 50))
-			wake = now + (c->ev_fd >= 0 ? 250 : 50);
-		if (cfg->late_links && wake > next_scan)
-			wake = next_scan;
-		r = poll(pfd, np, (int)(wake > now ? wake - now : 0));
+		if (t.waiting && t.wake > now + (c->ev_fd >= 0 ? 250 : 50))
+			t.wake = now + (c->ev_fd >= 0 ? 250 : 50);
+		if (cfg->late_links && t.wake > next_scan)
+			t.wake = next_scan;
+		loop_fds(c, &f);
+		r = poll(f.pfd, f.n, (int)(t.wake > now ? t.wake - now : 0));
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		now = net_now_ms();
-		/* Drain what is queued (bounded: a flood cannot starve the timers). */
-		if (r > 0 && (pfd[0].revents & (POLLIN | POLLERR)))
-			for (k = 0; k < 64 && on_packet(c, now); k++)
-				;
-		if (r > 0 && arp_i >= 0 && (pfd[arp_i].revents & (POLLIN | POLLERR)))
-			for (k = 0; k < 64 && on_arp(c, now); k++)
-				;
-		if (r > 0 && ev_i >= 0 && (pfd[ev_i].revents & (POLLIN | POLLERR))) {
-			char drain[4096];
-
-			/* The content does not matter: carrier and links are read
-			 * again at the top of the loop. */
-			while (recv(c->ev_fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
-				;
-			if (cfg->late_links)
-				next_scan = now;
-		}
+		if (r > 0 && loop_read(c, &f, (int64_t)now_ms()) && cfg->late_links)
+			next_scan = (int64_t)now_ms();
 	}
 }
 

@@ -47,17 +47,10 @@ static void dhcp_usage(FILE *f)
 		DHCP_ARP_PROBE_MS, DHCP_SELECT_WINDOW_MS);
 }
 
+/* validate.h's strict decimal, as an errno result for the option loop. */
 static int parse_int(const char *s, int min, int max, int *out)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *s == '\0' || *end || v < min || v > max)
-		return -EINVAL;
-	*out = (int)v;
-	return 0;
+	return valid_int(s, min, max, out) ? 0 : -EINVAL;
 }
 
 static void on_cmdline_report(void *ctx, enum cmdline_severity sev, const char *param,
@@ -126,6 +119,44 @@ static int run_ifaces(int argc, char **argv, const struct dhcp_config *cfg, bool
 	return 0;
 }
 
+/* Print the lease, hand it over under DIR (--handover), resolve a name with
+ * its DNS servers (--resolve).  The exit status of dhcp_main(). */
+static int dhcp_report(const struct net_lease *l, const char *handover, bool sethost,
+		       const char *resolve)
+{
+	static char text[8192];
+	int n = net_lease_format(l, text, sizeof(text)), r;
+
+	if (n > 0)
+		fwrite(text, 1, (size_t)n, stdout);
+	fflush(stdout);
+	if (handover) {
+		char run[512], root[512];
+		struct net_handover_opts o = { run, root, sethost };
+
+		snprintf(run, sizeof(run), "%s/run", handover);
+		snprintf(root, sizeof(root), "%s/root", handover);
+		mkdir(handover, 0755);
+		mkdir(run, 0755);
+		if (access(root, F_OK) < 0)
+			o.newroot = NULL;
+		if (net_handover_opts(l, &o) < 0)
+			return 1;
+	}
+	if (resolve) {
+		struct in_addr a;
+		char s[INET_ADDRSTRLEN];
+
+		r = net_resolve(l, resolve, &a);
+		if (r < 0) {
+			nl_err(DHCP_STAGE, "resolving %s: %s", resolve, strerror(-r));
+			return 1;
+		}
+		printf("RESOLVED='%s %s'\n", resolve, net_ntoa(a, s));
+	}
+	return 0;
+}
+
 int dhcp_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -149,11 +180,10 @@ int dhcp_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct net_lease lease;
-	static char text[8192];
 	struct dhcp_config cfg;
 	const char *handover = NULL, *resolve = NULL, *cmdline = NULL;
 	bool apply = false, sethost = false;
-	int iflink = 0, c, r, n;
+	int iflink = 0, c, r;
 
 	dhcp_config_default(&cfg);
 	optind = 1;
@@ -204,35 +234,5 @@ checked:
 		if (run_ifaces(argc - optind, argv + optind, &cfg, apply, iflink, &lease) < 0)
 			return 1;
 	}
-	net_current_lease = lease;
-	net_have_lease = true;
-	n = net_lease_format(&lease, text, sizeof(text));
-	if (n > 0)
-		fwrite(text, 1, (size_t)n, stdout);
-	fflush(stdout);
-	if (handover) {
-		char run[512], root[512];
-		struct net_handover_opts o = { run, root, sethost };
-
-		snprintf(run, sizeof(run), "%s/run", handover);
-		snprintf(root, sizeof(root), "%s/root", handover);
-		mkdir(handover, 0755);
-		mkdir(run, 0755);
-		if (access(root, F_OK) < 0)
-			o.newroot = NULL;
-		if (net_handover_opts(&lease, &o) < 0)
-			return 1;
-	}
-	if (resolve) {
-		struct in_addr a;
-		char s[INET_ADDRSTRLEN];
-
-		r = net_resolve(resolve, &a);
-		if (r < 0) {
-			nl_err(DHCP_STAGE, "resolving %s: %s", resolve, strerror(-r));
-			return 1;
-		}
-		printf("RESOLVED='%s %s'\n", resolve, net_ntoa(a, s));
-	}
-	return 0;
+	return dhcp_report(&lease, handover, sethost, resolve);
 }

@@ -244,28 +244,13 @@ static void lease_routes(const struct dhcp_msg *m, struct net_lease *l, int *rej
 	}
 }
 
-int dhcp_lease_from_msg(const struct dhcp_msg *m, struct net_lease *l, int *rejected)
+/* Options 1 and 28: the prefix (classful when absent) and the broadcast address. */
+static void lease_subnet(const struct dhcp_msg *m, struct net_lease *l, int *rejected)
 {
 	struct in_addr mask, tmp;
-	uint32_t u32;
-	uint16_t u16;
-	uint8_t ov = 0;
-	int r, prefix;
+	int r = dhcp_opt_addr(m, DHO_SUBNET_MASK, &mask);
+	int prefix = r == 0 ? net_mask_to_prefix(mask) : -1;
 
-	r = dhcp_opt_check(m);
-	if (r < 0)
-		return r;
-	memset(&l->addr, 0, sizeof(*l) - offsetof(struct net_lease, addr));
-	l->source = NET_SOURCE_DHCP;
-	l->addr = dhcp_addr_at(m->p + DHCP_OFF_YIADDR);
-	if (!dhcp_addr_usable(l->addr))
-		return -EBADMSG;
-	/* RFC 2131 §4.3.1: OFFER and ACK MUST carry the server identifier. */
-	if (dhcp_opt_addr(m, DHO_SERVER_ID, &l->server_id) < 0 || !l->server_id.s_addr)
-		return -EBADMSG;
-
-	r = dhcp_opt_addr(m, DHO_SUBNET_MASK, &mask);
-	prefix = r == 0 ? net_mask_to_prefix(mask) : -1;
 	if (r == 0 && (prefix < 1 || prefix > 32)) {
 		reject(rejected, "option 1 (subnet mask)", "(not contiguous)", 16);
 		prefix = -1;
@@ -282,15 +267,16 @@ int dhcp_lease_from_msg(const struct dhcp_msg *m, struct net_lease *l, int *reje
 		else
 			reject(rejected, "option 28 (broadcast)", "(outside the subnet)", 20);
 	}
+}
 
-	lease_routes(m, l, rejected);
-	l->ndns = lease_addrs(m, DHO_DNS, "option 6 (DNS)", l->dns, NET_MAX_DNS, rejected);
-	l->nntp = lease_addrs(m, DHO_NTP, "option 42 (NTP)", l->ntp, NET_MAX_NTP, rejected);
-	l->nlog = lease_addrs(m, DHO_LOG_SERVERS, "option 7 (log servers)", l->log_servers,
-			      NET_MAX_LOG, rejected);
-
+/* Options 26, 51, 58, 59: MTU, lease time and the renewal times. */
+static void lease_times(const struct dhcp_msg *m, struct net_lease *l, int *rejected)
+{
+	uint32_t u32;
+	uint16_t u16;
 	/* RFC 2132 §5.1: the minimum legal MTU is 68. */
-	r = dhcp_opt_u16(m, DHO_MTU, &u16);
+	int r = dhcp_opt_u16(m, DHO_MTU, &u16);
+
 	if (r == 0 && u16 >= 68)
 		l->mtu = u16;
 	else if (r != -ENOENT)
@@ -310,7 +296,11 @@ int dhcp_lease_from_msg(const struct dhcp_msg *m, struct net_lease *l, int *reje
 		l->t1 = u32;
 	if (dhcp_opt_u32(m, DHO_T2, &u32) == 0 && u32 <= l->lease_time && u32 >= l->t1)
 		l->t2 = u32;
+}
 
+/* Options 12, 15, 17, 67, 66: names and paths, each validated. */
+static void lease_names(const struct dhcp_msg *m, struct net_lease *l, int *rejected)
+{
 	lease_string(m, DHO_HOSTNAME, "option 12 (host name)", net_domain_valid,
 		     l->hostname, sizeof(l->hostname), rejected);
 	lease_string(m, DHO_DOMAIN, "option 15 (domain)", net_domain_valid,
@@ -321,33 +311,38 @@ int dhcp_lease_from_msg(const struct dhcp_msg *m, struct net_lease *l, int *reje
 		     l->bootfile, sizeof(l->bootfile), rejected);
 	lease_string(m, DHO_TFTP_SERVER, "option 66 (TFTP server)", net_domain_valid,
 		     l->tftp_server, sizeof(l->tftp_server), rejected);
+}
 
-	{
-		uint8_t buf[1024];
+/* Option 119 (RFC 3397), else the domain of option 15. */
+static void lease_search(const struct dhcp_msg *m, struct net_lease *l, int *rejected)
+{
+	uint8_t buf[1024];
+	int r = dhcp_opt_get(m, DHO_SEARCH, buf, sizeof(buf));
 
-		r = dhcp_opt_get(m, DHO_SEARCH, buf, sizeof(buf));
-		if (r > 0) {
-			char names[NET_MAX_SEARCH][NET_NAME_MAX];
-			int n = dhcp_parse_search(buf, (size_t)r, names, NET_MAX_SEARCH);
-			int i;
+	if (r > 0) {
+		char names[NET_MAX_SEARCH][NET_NAME_MAX];
+		int n = dhcp_parse_search(buf, (size_t)r, names, NET_MAX_SEARCH);
 
-			if (n < 0)
-				reject(rejected, "option 119 (domain search)", "(malformed)", 11);
-			for (i = 0; i < n; i++) {
-				if (net_domain_valid(names[i]))
-					strcpy(l->search[l->nsearch++], names[i]);
-				else
-					reject(rejected, "option 119 (domain search)", names[i],
-					       strlen(names[i]));
-			}
-		} else if (r != -ENOENT) {
+		if (n < 0)
 			reject(rejected, "option 119 (domain search)", "(malformed)", 11);
+		for (int i = 0; i < n; i++) {
+			if (net_domain_valid(names[i]))
+				strcpy(l->search[l->nsearch++], names[i]);
+			else
+				reject(rejected, "option 119 (domain search)", names[i], strlen(names[i]));
 		}
-		if (l->nsearch == 0 && l->domain[0])
-			strcpy(l->search[l->nsearch++], l->domain);
+	} else if (r != -ENOENT) {
+		reject(rejected, "option 119 (domain search)", "(malformed)", 11);
 	}
+	if (l->nsearch == 0 && l->domain[0])
+		strcpy(l->search[l->nsearch++], l->domain);
+}
 
-	/* BOOTP fields, unless option 52 made them carry options. */
+/* BOOTP fields siaddr, file and sname, unless option 52 made them carry options. */
+static void lease_bootp(const struct dhcp_msg *m, struct net_lease *l, int *rejected)
+{
+	uint8_t ov = 0;
+
 	dhcp_opt_u8(m, DHO_OVERLOAD, &ov);
 	l->siaddr = dhcp_addr_at(m->p + DHCP_OFF_SIADDR);
 	if (!dhcp_addr_usable(l->siaddr))
@@ -358,6 +353,32 @@ int dhcp_lease_from_msg(const struct dhcp_msg *m, struct net_lease *l, int *reje
 	if (!(ov & 2) && !l->tftp_server[0])
 		lease_field(m, DHCP_OFF_SNAME, DHCP_SNAME_LEN, "sname field (server name)",
 			    net_domain_valid, l->tftp_server, sizeof(l->tftp_server), rejected);
+}
+
+int dhcp_lease_from_msg(const struct dhcp_msg *m, struct net_lease *l, int *rejected)
+{
+	int r = dhcp_opt_check(m);
+
+	if (r < 0)
+		return r;
+	memset(&l->addr, 0, sizeof(*l) - offsetof(struct net_lease, addr));
+	l->source = NET_SOURCE_DHCP;
+	l->addr = dhcp_addr_at(m->p + DHCP_OFF_YIADDR);
+	if (!dhcp_addr_usable(l->addr))
+		return -EBADMSG;
+	/* RFC 2131 §4.3.1: OFFER and ACK MUST carry the server identifier. */
+	if (dhcp_opt_addr(m, DHO_SERVER_ID, &l->server_id) < 0 || !l->server_id.s_addr)
+		return -EBADMSG;
+	lease_subnet(m, l, rejected);
+	lease_routes(m, l, rejected);
+	l->ndns = lease_addrs(m, DHO_DNS, "option 6 (DNS)", l->dns, NET_MAX_DNS, rejected);
+	l->nntp = lease_addrs(m, DHO_NTP, "option 42 (NTP)", l->ntp, NET_MAX_NTP, rejected);
+	l->nlog = lease_addrs(m, DHO_LOG_SERVERS, "option 7 (log servers)", l->log_servers,
+			      NET_MAX_LOG, rejected);
+	lease_times(m, l, rejected);
+	lease_names(m, l, rejected);
+	lease_search(m, l, rejected);
+	lease_bootp(m, l, rejected);
 	return 0;
 }
 
@@ -407,19 +428,10 @@ static const uint8_t param_req[] = {
 /* Largest DHCP message we accept: an Ethernet frame (RFC 2132 §9.10). */
 #define DHCP_MAX_MSG (1500 - IP_HDR_LEN - UDP_HDR_LEN)
 
-int dhcp_build(uint8_t *buf, size_t size, enum dhcp_msg_type type, uint32_t xid,
-	       uint16_t secs, const struct dhcp_client_id *id, struct in_addr req,
-	       struct in_addr server, struct in_addr ciaddr)
+/* The BOOTP header (RFC 2131 §2, figure 1) of a client request. */
+static void put_bootp_header(uint8_t *d, uint32_t xid, uint16_t secs, const uint8_t mac[6],
+			     struct in_addr ciaddr)
 {
-	uint8_t *ip = buf, *udp = buf + IP_HDR_LEN, *d = udp + UDP_HDR_LEN;
-	struct opt_buf ob;
-	uint8_t cid[7];
-	size_t dlen, tot;
-	struct in_addr src = { 0 }, dst = { htonl(INADDR_BROADCAST) };
-
-	if (size < IP_HDR_LEN + UDP_HDR_LEN + 300)
-		return -ENOSPC;
-	memset(buf, 0, IP_HDR_LEN + UDP_HDR_LEN + DHCP_OFF_OPTIONS);
 	d[DHCP_OFF_OP] = DHCP_BOOTREQUEST;
 	d[DHCP_OFF_HTYPE] = 1;
 	d[DHCP_OFF_HLEN] = 6;
@@ -430,49 +442,56 @@ int dhcp_build(uint8_t *buf, size_t size, enum dhcp_msg_type type, uint32_t xid,
 	d[DHCP_OFF_SECS] = (uint8_t)(secs >> 8);
 	d[DHCP_OFF_SECS + 1] = (uint8_t)secs;
 	memcpy(d + DHCP_OFF_CIADDR, &ciaddr.s_addr, 4);
-	memcpy(d + DHCP_OFF_CHADDR, id->mac, 6);
+	memcpy(d + DHCP_OFF_CHADDR, mac, 6);
 	d[DHCP_OFF_MAGIC] = 0x63;
 	d[DHCP_OFF_MAGIC + 1] = 0x82;
 	d[DHCP_OFF_MAGIC + 2] = 0x53;
 	d[DHCP_OFF_MAGIC + 3] = 0x63;
+}
 
-	ob.p = d + DHCP_OFF_OPTIONS;
-	ob.len = 0;
-	ob.size = size - IP_HDR_LEN - UDP_HDR_LEN - DHCP_OFF_OPTIONS;
-	ob.overflow = false;
-	put_u8(&ob, DHO_MSG_TYPE, (uint8_t)type);
+/* The options of one message, End and padding; the options' length or -ENOSPC. */
+static int put_request_options(struct opt_buf *ob, enum dhcp_msg_type type,
+			       const struct dhcp_client_id *id, struct in_addr req,
+			       struct in_addr server)
+{
+	uint8_t cid[7];
+
+	put_u8(ob, DHO_MSG_TYPE, (uint8_t)type);
 	/* RFC 2132 §9.14: type 1 = Ethernet address; the same identifier in
 	 * every message, and the one the networkd drop-in asks for. */
 	cid[0] = 1;
 	memcpy(cid + 1, id->mac, 6);
-	put_opt(&ob, DHO_CLIENT_ID, cid, sizeof(cid));
+	put_opt(ob, DHO_CLIENT_ID, cid, sizeof(cid));
 	if (req.s_addr)
-		put_opt(&ob, DHO_REQUESTED_IP, &req.s_addr, 4);
+		put_opt(ob, DHO_REQUESTED_IP, &req.s_addr, 4);
 	if (server.s_addr)
-		put_opt(&ob, DHO_SERVER_ID, &server.s_addr, 4);
+		put_opt(ob, DHO_SERVER_ID, &server.s_addr, 4);
 	if (type == DHCPDISCOVER || type == DHCPREQUEST) {
 		uint8_t mx[2] = { DHCP_MAX_MSG >> 8, DHCP_MAX_MSG & 0xff };
 
-		put_opt(&ob, DHO_MAX_SIZE, mx, 2);
-		put_opt(&ob, DHO_PARAM_REQ, param_req, sizeof(param_req));
+		put_opt(ob, DHO_MAX_SIZE, mx, 2);
+		put_opt(ob, DHO_PARAM_REQ, param_req, sizeof(param_req));
 		if (id->vendor_class && id->vendor_class[0])
-			put_opt(&ob, DHO_VENDOR_CLASS, id->vendor_class, strlen(id->vendor_class));
+			put_opt(ob, DHO_VENDOR_CLASS, id->vendor_class, strlen(id->vendor_class));
 		if (id->hostname && id->hostname[0])
-			put_opt(&ob, DHO_HOSTNAME, id->hostname, strlen(id->hostname));
+			put_opt(ob, DHO_HOSTNAME, id->hostname, strlen(id->hostname));
 	}
-	if (ob.overflow)
+	if (ob->overflow)
 		return -ENOSPC;
-	ob.p[ob.len++] = DHO_END;
+	ob->p[ob->len++] = DHO_END;
 	/* Pad to the BOOTP minimum of 300 bytes (RFC 1542 §3.1.1). */
-	while (DHCP_OFF_OPTIONS + ob.len < 300 && ob.len < ob.size)
-		ob.p[ob.len++] = DHO_PAD;
-	dlen = DHCP_OFF_OPTIONS + ob.len;
+	while (DHCP_OFF_OPTIONS + ob->len < 300 && ob->len < ob->size)
+		ob->p[ob->len++] = DHO_PAD;
+	return (int)ob->len;
+}
 
-	if (ciaddr.s_addr)
-		src = ciaddr;
-	if (type == DHCPRELEASE && server.s_addr)
-		dst = server;
-	tot = IP_HDR_LEN + UDP_HDR_LEN + dlen;
+/* IPv4 and UDP headers (RFC 791, RFC 768) around dlen bytes of DHCP. */
+static void put_ip_udp(uint8_t *ip, size_t dlen, struct in_addr src, struct in_addr dst)
+{
+	uint8_t *udp = ip + IP_HDR_LEN;
+	size_t tot = IP_HDR_LEN + UDP_HDR_LEN + dlen;
+	uint16_t c;
+
 	ip[0] = 0x45;
 	ip[1] = 0x10; /* TOS low delay, as BOOTP clients do */
 	ip[2] = (uint8_t)(tot >> 8);
@@ -481,12 +500,9 @@ int dhcp_build(uint8_t *buf, size_t size, enum dhcp_msg_type type, uint32_t xid,
 	ip[9] = IPPROTO_UDP;
 	memcpy(ip + 12, &src.s_addr, 4);
 	memcpy(ip + 16, &dst.s_addr, 4);
-	{
-		uint16_t c = dhcp_ip_checksum(ip, IP_HDR_LEN);
-
-		ip[10] = (uint8_t)(c >> 8);
-		ip[11] = (uint8_t)c;
-	}
+	c = dhcp_ip_checksum(ip, IP_HDR_LEN);
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
 	udp[0] = 0;
 	udp[1] = DHCP_CLIENT_PORT;
 	udp[2] = 0;
@@ -494,13 +510,37 @@ int dhcp_build(uint8_t *buf, size_t size, enum dhcp_msg_type type, uint32_t xid,
 	udp[4] = (uint8_t)((UDP_HDR_LEN + dlen) >> 8);
 	udp[5] = (uint8_t)(UDP_HDR_LEN + dlen);
 	udp[6] = udp[7] = 0;
-	{
-		uint16_t c = dhcp_udp_checksum(src, dst, udp, UDP_HDR_LEN + dlen);
+	c = dhcp_udp_checksum(src, dst, udp, UDP_HDR_LEN + dlen);
+	if (c == 0)
+		c = 0xffff; /* RFC 768: a computed 0 is sent as all ones */
+	udp[6] = (uint8_t)(c >> 8);
+	udp[7] = (uint8_t)c;
+}
 
-		if (c == 0)
-			c = 0xffff; /* RFC 768: a computed 0 is sent as all ones */
-		udp[6] = (uint8_t)(c >> 8);
-		udp[7] = (uint8_t)c;
-	}
-	return (int)tot;
+int dhcp_build(uint8_t *buf, size_t size, enum dhcp_msg_type type, uint32_t xid,
+	       uint16_t secs, const struct dhcp_client_id *id, struct in_addr req,
+	       struct in_addr server, struct in_addr ciaddr)
+{
+	uint8_t *d = buf + IP_HDR_LEN + UDP_HDR_LEN;
+	struct opt_buf ob;
+	struct in_addr src = { 0 }, dst = { htonl(INADDR_BROADCAST) };
+	int olen;
+
+	if (size < IP_HDR_LEN + UDP_HDR_LEN + 300)
+		return -ENOSPC;
+	memset(buf, 0, IP_HDR_LEN + UDP_HDR_LEN + DHCP_OFF_OPTIONS);
+	put_bootp_header(d, xid, secs, id->mac, ciaddr);
+	ob.p = d + DHCP_OFF_OPTIONS;
+	ob.len = 0;
+	ob.size = size - IP_HDR_LEN - UDP_HDR_LEN - DHCP_OFF_OPTIONS;
+	ob.overflow = false;
+	olen = put_request_options(&ob, type, id, req, server);
+	if (olen < 0)
+		return olen;
+	if (ciaddr.s_addr)
+		src = ciaddr;
+	if (type == DHCPRELEASE && server.s_addr)
+		dst = server;
+	put_ip_udp(buf, DHCP_OFF_OPTIONS + (size_t)olen, src, dst);
+	return (int)(IP_HDR_LEN + UDP_HDR_LEN + DHCP_OFF_OPTIONS + (size_t)olen);
 }

@@ -219,8 +219,8 @@ static int dns_ask(const char *name, struct in_addr server, int timeout_ms, stru
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53), .sin_addr = server };
 	uint8_t q[300], a[1500];
-	uint16_t id = (uint16_t)net_random(server.s_addr);
-	int64_t end = net_now_ms() + timeout_ms;
+	uint16_t id = (uint16_t)random_u32(server.s_addr);
+	int64_t end = (int64_t)now_ms() + timeout_ms;
 	int fd, len, r = -ETIMEDOUT;
 
 	len = dns_build_query(name, id, q, sizeof(q));
@@ -237,7 +237,7 @@ static int dns_ask(const char *name, struct in_addr server, int timeout_ms, stru
 	}
 	for (;;) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
-		int64_t now = net_now_ms();
+		int64_t now = (int64_t)now_ms();
 		ssize_t n;
 
 		if (now >= end)
@@ -316,7 +316,7 @@ int dns_resolve(const char *name, const struct in_addr *servers, size_t nservers
 	return r;
 }
 
-int net_resolve(const char *name, struct in_addr *out)
+int net_resolve(const struct net_lease *dns, const char *name, struct in_addr *out)
 {
 	static struct in_addr servers[NET_MAX_DNS];
 	static char search[NET_MAX_SEARCH][NET_NAME_MAX];
@@ -332,11 +332,11 @@ int net_resolve(const char *name, struct in_addr *out)
 		nl_err(DNS_STAGE, "%s: this init was built without DNS (CONFIG_DNS): use an IP address", name);
 		return -EOPNOTSUPP;
 	}
-	if (net_have_lease && net_current_lease.ndns > 0) {
-		ns = net_current_lease.ndns;
-		memcpy(servers, net_current_lease.dns, ns * sizeof(servers[0]));
-		nsearch = net_current_lease.nsearch;
-		memcpy(search, net_current_lease.search, nsearch * sizeof(search[0]));
+	if (dns && dns->ndns > 0) {
+		ns = dns->ndns;
+		memcpy(servers, dns->dns, ns * sizeof(servers[0]));
+		nsearch = dns->nsearch;
+		memcpy(search, dns->search, nsearch * sizeof(search[0]));
 	} else {
 		char text[4096];
 		int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);

@@ -152,7 +152,7 @@ int net_lease_format(const struct net_lease *l, char *buf, size_t size)
 	sb_kv(&b, "SOURCE", source_name(l->source));
 	if (ifname_safe(l->ifname))
 		sb_kv(&b, "IFNAME", l->ifname);
-	net_format_mac(l->mac, mac, sizeof(mac));
+	mac_format(l->mac, ':', mac);
 	sb_kv(&b, "MAC", mac);
 	sb_kv_addr(&b, "ADDR", l->addr);
 	if (l->addr.s_addr && l->prefix <= 32) {
@@ -278,7 +278,7 @@ static int format_networkd(const struct net_lease *l, char *buf, size_t size)
 	char mac[24], s[INET_ADDRSTRLEN];
 	size_t i;
 
-	net_format_mac(l->mac, mac, sizeof(mac));
+	mac_format(l->mac, ':', mac);
 	sb_printf(&b, "# written by netinit: the boot network of this node (doc/network.md).\n"
 		      "# KeepConfiguration keeps the address under a network root.\n"
 		      "[Match]\nMACAddress=%s\n\n[Link]\nRequiredForOnline=yes\n\n[Network]\n", mac);
@@ -377,7 +377,7 @@ static int write_in(const char *base, const char *dir, const char *name, const c
 	close(bfd);
 	if (dfd < 0)
 		return dfd;
-	r = net_write_file_at(dfd, name, data, len, 0644);
+	r = write_file_at(dfd, name, data, len, 0644, WRITE_ATOMIC);
 	close(dfd);
 	return r;
 }
@@ -413,7 +413,7 @@ static void handover_newroot(const struct net_lease *l, const char *newroot,
 		char h[NET_NAME_MAX + 1];
 		int n = snprintf(h, sizeof(h), "%s\n", l->hostname);
 
-		report("<newroot>/etc/hostname", net_write_file_at(efd, "hostname", h, (size_t)n, 0644));
+		report("<newroot>/etc/hostname", write_file_at(efd, "hostname", h, (size_t)n, 0644, WRITE_ATOMIC));
 	}
 	if (rlen > 0 && l->ndns > 0) {
 		if (fstatat(efd, "resolv.conf", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
@@ -421,7 +421,7 @@ static void handover_newroot(const struct net_lease *l, const char *newroot,
 				"(the DNS servers are in /run/netinit/resolv.conf)", newroot);
 		else
 			report("<newroot>/etc/resolv.conf",
-			       net_write_file_at(efd, "resolv.conf", resolv, (size_t)rlen, 0644));
+			       write_file_at(efd, "resolv.conf", resolv, (size_t)rlen, 0644, WRITE_ATOMIC));
 	}
 	close(efd);
 }

@@ -27,9 +27,6 @@
 #include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
 
-struct net_lease net_current_lease;
-bool net_have_lease;
-
 /* ---- candidate links ---- */
 
 static bool link_ethernet_like(const struct rtnl_link *l)
@@ -74,7 +71,7 @@ static void want_from_cmdline(const struct cmdline *cl, struct net_want *w)
 		net_want_name(w, bootdev);
 	for (i = 0; i < cl->nifname; i++)
 		net_want_name(w, cl->ifname[i].name);
-	if (cl->bootif[0] && net_parse_mac(cl->bootif, w->mac) == 0)
+	if (cl->bootif[0] && mac_parse(cl->bootif, ':', w->mac) == 0)
 		w->has_mac = true;
 }
 
@@ -127,16 +124,16 @@ static size_t rename_links(struct rtnl *nl, const struct cmdline *cl)
 /* Rename as the links appear, up to the iflink timeout. */
 static void rename_links_wait(struct rtnl *nl, const struct cmdline *cl, int timeout_s)
 {
-	int64_t end = net_now_ms() + (int64_t)timeout_s * 1000;
+	int64_t end = (int64_t)now_ms() + (int64_t)timeout_s * 1000;
 
-	while (rename_links(nl, cl) < cl->nifname && net_now_ms() < end)
+	while (rename_links(nl, cl) < cl->nifname && (int64_t)now_ms() < end)
 		poll(NULL, 0, 100);
 }
 
 int net_find_links(struct rtnl *nl, const struct net_want *w, int timeout_s,
 		   struct dhcp_ifspec *out, size_t max)
 {
-	int64_t end = net_now_ms() + (int64_t)timeout_s * 1000;
+	int64_t end = (int64_t)now_ms() + (int64_t)timeout_s * 1000;
 	bool logged = false;
 
 	for (;;) {
@@ -158,7 +155,7 @@ int net_find_links(struct rtnl *nl, const struct net_want *w, int timeout_s,
 		/* Named links: wait for all of them (or the time); any link: one. */
 		if (found > 0 && (named == 0 || found >= named))
 			return (int)found;
-		if (net_now_ms() >= end)
+		if ((int64_t)now_ms() >= end)
 			return found > 0 ? (int)found : -ENODEV;
 		if (!logged) {
 			nl_info(NET_STAGE, "waiting up to %d s for %s (rd.net.timeout.iflink)", timeout_s,
@@ -297,14 +294,14 @@ static void merge_cmdline(const struct cmdline *cl, const struct ip_spec *spec, 
 
 static int wait_carrier(struct rtnl *nl, const struct dhcp_ifspec *s, int timeout_s)
 {
-	int64_t end = net_now_ms() + (int64_t)timeout_s * 1000;
+	int64_t end = (int64_t)now_ms() + (int64_t)timeout_s * 1000;
 
 	for (;;) {
 		struct rtnl_link li;
 
 		if (rtnl_link_get(nl, s->index, &li) < 0 || li.carrier != 0)
 			return 0;
-		if (net_now_ms() >= end)
+		if ((int64_t)now_ms() >= end)
 			return -ENOLINK;
 		poll(NULL, 0, 50);
 	}
@@ -448,7 +445,7 @@ static void set_macs(struct rtnl *nl, const struct cmdline *cl, struct dhcp_ifsp
 
 			if (strcmp(ifs[k].name, sp->device) != 0 || memcmp(ifs[k].mac, sp->mac, 6) == 0)
 				continue;
-			net_format_mac(sp->mac, mac, sizeof(mac));
+			mac_format(sp->mac, ':', mac);
 			r = rtnl_link_mac(nl, ifs[k].index, sp->mac);
 			if (r < 0) {
 				nl_warn(NET_STAGE, "%s: cannot set MAC %s (ip=): %s", ifs[k].name, mac, strerror(-r));
@@ -499,11 +496,11 @@ int net_up(const struct cmdline *cl, struct net_lease *out)
 		rtnl_link_up(&nl, n);
 	iflink = cl->timeout_iflink >= 0 ? cl->timeout_iflink : NET_DEFAULT_IFLINK;
 	{
-		int64_t t0 = net_now_ms();
+		int64_t t0 = (int64_t)now_ms();
 
 		rename_links_wait(&nl, cl, iflink);
 		/* one iflink budget for renaming and finding together */
-		n = iflink - (int)((net_now_ms() - t0) / 1000);
+		n = iflink - (int)(((int64_t)now_ms() - t0) / 1000);
 	}
 	want_from_cmdline(cl, &want);
 	carrier = cl->timeout_carrier >= 0 ? cl->timeout_carrier : DHCP_DEFAULT_CARRIER;
@@ -525,9 +522,5 @@ int net_up(const struct cmdline *cl, struct net_lease *out)
 	else
 		r = up_dhcp(&nl, cl, dhcp_spec, ifs, (size_t)n, &want, out);
 	rtnl_close(&nl);
-	if (r == 0) {
-		net_current_lease = *out;
-		net_have_lease = true;
-	}
 	return r;
 }

@@ -81,7 +81,7 @@ struct net_lease {
  * Bring the network up as the command line says: ip=off -> nothing (returns
  * 0 with out->source == NET_SOURCE_NONE); static ip= -> that; otherwise
  * DHCPv4 on every candidate link in parallel, first lease wins.  Applies the
- * result (address, routes, MTU) and keeps it for net_resolve().
+ * result (address, routes, MTU); out is what net_resolve() needs later.
  * Returns 0 or -errno; logs with stages "net" and "dhcp".
  */
 int net_up(const struct cmdline *cl, struct net_lease *out);
@@ -95,9 +95,11 @@ int net_up(const struct cmdline *cl, struct net_lease *out);
  */
 int net_handover(const struct net_lease *l, const char *newroot);
 
-/* An IPv4 literal, or an A record via the lease's DNS servers and search
- * list (after net_up), else /etc/resolv.conf (host use).  0 or -errno. */
-int net_resolve(const char *name, struct in_addr *out);
+/* An IPv4 literal, or an A record via the DNS servers and search list of
+ * the lease dns (the one net_up() filled; passed by the caller, never kept
+ * here), else, when dns is NULL or has no servers, /etc/resolv.conf (host
+ * use).  0 or -errno. */
+int net_resolve(const struct net_lease *dns, const char *name, struct in_addr *out);
 
 /* `init dhcp [options] IFACE...` or `init dhcp --cmdline LINE`: run the
  * client alone (or net_up()), print the lease.  argv[0] is the command

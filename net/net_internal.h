@@ -45,8 +45,4 @@ struct net_handover_opts {
 };
 int net_handover_opts(const struct net_lease *l, const struct net_handover_opts *o);
 
-/* The lease of net_up(), for net_resolve(). */
-extern struct net_lease net_current_lease;
-extern bool net_have_lease;
-
 #endif

@@ -5,7 +5,7 @@
 EXPORT_SRCS := server/main.c server/conf.c server/model.c server/output.c \
                server/render_dhcp.c server/render_pxe.c server/render_nfs.c \
                server/render_http.c server/manifests.c server/nodedir.c
-EXPORT_SHARED_SRCS := init/cmdline.c init/log.c init/util.c fetch/manifest.c
+EXPORT_SHARED_SRCS := $(HOST_SHARED_SRCS)
 EXPORT_OBJS := $(patsubst %.c,$(BUILD)/hostobj/%.o,$(EXPORT_SRCS) $(EXPORT_SHARED_SRCS))
 HOST_TOOLS += $(BUILD)/netinit-export
 

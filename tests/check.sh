@@ -1,7 +1,8 @@
 #!/bin/bash
 # `make check`: install what is missing, build, then every test tier:
 #   build (default and allnoconfig), unit (cmocka), fuzz (bounded libFuzzer
-#   runs), integration (real servers on loopback / in namespaces), vm (QEMU).
+#   runs), integration (real servers on loopback / in namespaces), pkg (make
+#   install, the Debian package in a debootstrapped root), vm (QEMU).
 # Each tier prints PASS:/FAIL: lines; a tier that cannot run fails loudly.
 # The last line is the total: "check: N passed, M failed".
 set -uo pipefail
@@ -55,6 +56,7 @@ tier build build_tier
 tier unit make -j"$(nproc)" unit
 tier fuzz make -j"$(nproc)" fuzz-smoke
 tier integration integration_tier
+tier pkg bash tests/pkg/run.sh
 tier vm bash test-vm/run-tests.sh
 
 passed=$(cat "$log"/*.log | grep -c '^PASS: ')

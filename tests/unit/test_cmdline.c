@@ -145,7 +145,6 @@ static int field_str(const struct cmdline *cl, const char *name, char *out, size
 	INT("ro", cl->ro);
 	STR("init", cl->init);
 	INT("panic", cl->panic);
-	INT("panic_set", cl->panic_set);
 	INT("rootdelay", cl->rootdelay);
 	INT("nip", cl->nip);
 	STR("bootif", cl->bootif);
@@ -153,7 +152,6 @@ static int field_str(const struct cmdline *cl, const char *name, char *out, size
 	INT("timeout_iflink", cl->timeout_iflink);
 	INT("timeout_carrier", cl->timeout_carrier);
 	INT("timeout_dhcp", cl->timeout_dhcp);
-	INT("timeout_ifup", cl->timeout_ifup);
 	INT("dhcp_retry", cl->dhcp_retry);
 	INT("shell", cl->shell);
 	STR("emergency", actions[cl->emergency]);
@@ -164,10 +162,10 @@ static int field_str(const struct cmdline *cl, const char *name, char *out, size
 	INT("sha256_invalid", cl->sha256_invalid);
 	INT("verify_off", cl->verify_off);
 	STR("writable", cl->writable);
-	STR("writable_dirs", cl->writable_dirs);
 	STR("hostfiles", cl->hostfiles);
 	INT("truncated", cl->truncated);
 	INT("nkey", cl->nkey);
+	STR("key_invalid", cl->key_invalid);
 	INT("fetch_timeout", cl->fetch_timeout);
 	INT("fetch_retries", cl->fetch_retries);
 	INT("nwords", cl->nwords);
@@ -258,12 +256,12 @@ struct row {
 
 static const struct row rows[] = {
 	/* defaults */
-	{ "empty", "", "", "", { "root.type=unset", "ro=-1", "panic=-1", "panic_set=0",
-	  "rootdelay=-1", "init=/sbin/init", "writable=volatile", "writable_dirs=etc,var,tmp",
+	{ "empty", "", "", "", { "root.type=unset", "ro=-1", "panic=-1",
+	  "rootdelay=-1", "init=/sbin/init", "writable=volatile",
 	  "neednet=0", "retry=-1", "timeout=-1", "dhcp_retry=-1", "fetch_timeout=-1",
 	  "emergency=default" } },
 	{ "defaults_net", "quiet", "", "", { "timeout_iflink=-1", "timeout_carrier=-1",
-	  "timeout_dhcp=-1", "timeout_ifup=-1", "fetch_retries=-1", "sha256=",
+	  "timeout_dhcp=-1", "fetch_retries=-1", "sha256=",
 	  "sha256_invalid=0", "verify_off=0", "shell=0", "debug=0", "break=", "nwords=1",
 	  "nmirror=0", "nkey=0" } },
 	{ "whitespace_only", " \t\n\r\v\f ", "", "", { "nwords=0" } },
@@ -316,12 +314,12 @@ static const struct row rows[] = {
 	{ "init_ok", "init=/lib/systemd/systemd", "", "", { "init=/lib/systemd/systemd" } },
 	{ "init_relative", "init=sbin/init", "init", "", { "init=/sbin/init" } },
 	{ "init_empty", "init=", "init", "", { "init=/sbin/init" } },
-	{ "panic_negative", "panic=-1", "", "", { "panic=-1", "panic_set=1" } },
-	{ "panic_values", "panic=10 panic=0", "", "", { "panic=0", "panic_set=1" } },
+	{ "panic_negative", "panic=-1", "", "", { "panic=-1" } },
+	{ "panic_values", "panic=10 panic=0", "", "", { "panic=0" } },
 	{ "panic_bad", "panic=10 panic=5s panic=+3 panic= panic=-", "panic panic panic panic", "",
 	  { "panic=10" } },
 	{ "panic_overflow", "panic=99999999999999999999 panic=86401", "panic panic", "",
-	  { "panic=-1", "panic_set=0" } },
+	  { "panic=-1" } },
 	{ "rootdelay", "rootdelay=10", "", "", { "rootdelay=10" } },
 	{ "rootdelay_bad", "rootdelay=-1 rootdelay=0x10 rootdelay=1.5", "rootdelay rootdelay rootdelay",
 	  "", { "rootdelay=-1" } },
@@ -367,7 +365,7 @@ static const struct row rows[] = {
 	{ "dracut_nfs4", "root=nfs4:srv:/:sec=sys", "", "",
 	  { "root.type=nfs", "nfs.version=4", "nfs.server=srv", "nfs.path=/",
 	    "nfs.options=sec=sys" } },
-	{ "dracut_nfs4_vers3_opt", "root=nfs4:srv:/x:vers=3", "", "", { "nfs.version=4" } },
+	{ "dracut_nfs4_vers3_opt", "root=nfs4:srv:/x:vers=3", "root", "", { "root.type=unset" } },
 	{ "dracut_nfs_empty", "root=nfs:", "", "", { "root.type=dhcp", "nfs.version=0" } },
 	{ "dracut_nfs4_empty", "root=nfs4:", "", "", { "root.type=dhcp", "nfs.version=4" } },
 	{ "dracut_nfs_percent_s", "root=nfs:10.0.0.1:/nodes/%s", "", "",
@@ -416,7 +414,19 @@ static const struct row rows[] = {
 	{ "boot_nfs_keeps_dracut_nfs", "boot=nfs root=nfs:1.1.1.1:/a", "", "",
 	  { "root.type=nfs", "nfs.server=1.1.1.1", "nfs.path=/a" } },
 	{ "boot_local", "boot=nfs boot=local root=/dev/sda", "", "", { "root.type=block" } },
-	{ "boot_unknown", "boot=live", "", "boot", { "root.type=unset" } },
+	{ "boot_unknown", "boot=casper", "", "boot", { "root.type=unset" } },
+	/* live-boot (live-boot(7)) */
+	{ "boot_live_fetch", "boot=live fetch=http://10.0.2.2/live/x.squashfs ip=dhcp", "", "",
+	  { "root.type=url", "root.url=http://10.0.2.2/live/x.squashfs", "neednet=1" } },
+	{ "boot_live_no_fetch", "boot=live", "boot", "", { "root.type=unset" } },
+	{ "boot_live_overrides_root", "root=/dev/sda boot=live fetch=tftp://h/x.squashfs", "", "boot",
+	  { "root.type=url", "root.url=tftp://h/x.squashfs" } },
+	{ "fetch_without_boot_live", "root=/dev/sda fetch=http://h/x", "", "fetch",
+	  { "root.type=block" } },
+	{ "live_httpfs_refused", "boot=live httpfs=http://h/x.squashfs", "httpfs boot", "",
+	  { "root.type=unset" } },
+	{ "dracut_legacy_nfs", "root=10.0.0.3:/srv/root:vers=3", "", "",
+	  { "root.type=nfs", "nfs.server=10.0.0.3", "nfs.path=/srv/root", "nfs.version=3" } },
 	{ "break_itools", "break=top,modules,premount break=mount break=mountroot,bottom,init", "", "",
 	  { "break=cmdline pre-udev pre-net mount post-mount pre-pivot" } },
 	{ "break_bare", "break", "", "", { "break=pre-net" } },
@@ -460,15 +470,15 @@ static const struct row rows[] = {
 	{ "drivers_bad", "rd.driver.pre=a/b rd.driver.pre=a,,b modprobe.blacklist=x;y "
 	  "rd.driver.blacklist=", "rd.driver.pre rd.driver.pre modprobe.blacklist rd.driver.blacklist",
 	  "", { "driver_pre=", "blacklist=" } },
+	/* rd.net.timeout.ifup: not used by netinit (the other limits bound every wait): warned */
 	{ "net_timeouts", "rd.net.timeout.iflink=5 rd.net.timeout.carrier=6 rd.net.timeout.dhcp=7 "
-	  "rd.net.timeout.ifup=8 rd.net.dhcp.retry=3", "", "",
-	  { "timeout_iflink=5", "timeout_carrier=6", "timeout_dhcp=7", "timeout_ifup=8",
-	    "dhcp_retry=3" } },
+	  "rd.net.timeout.ifup=8 rd.net.dhcp.retry=3", "", "rd.net.timeout.ifup",
+	  { "timeout_iflink=5", "timeout_carrier=6", "timeout_dhcp=7", "dhcp_retry=3" } },
 	{ "rd_net_unsupported_warns", "rd.net.timeout.ipv6dad=5 rd.net.dhcp.vendor-class=x rd.neednet",
 	  "", "rd.net.timeout.ipv6dad rd.net.dhcp.vendor-class", { "neednet=1" } },
 	{ "net_timeouts_bad", "rd.net.timeout.dhcp=-5 rd.net.timeout.ifup=1e3 rd.net.dhcp.retry=x",
-	  "rd.net.timeout.dhcp rd.net.timeout.ifup rd.net.dhcp.retry", "",
-	  { "timeout_dhcp=-1", "timeout_ifup=-1", "dhcp_retry=-1" } },
+	  "rd.net.timeout.dhcp rd.net.dhcp.retry", "rd.net.timeout.ifup",
+	  { "timeout_dhcp=-1", "dhcp_retry=-1" } },
 	{ "bootif", "BOOTIF=01-52-54-00-AB-cd-EF", "", "", { "bootif=52:54:00:ab:cd:ef" } },
 	{ "bootif_bad", "BOOTIF=01-52-54-00-ab-cd BOOTIF=06-52-54-00-ab-cd-ef "
 	  "BOOTIF=52:54:00:ab:cd:ef BOOTIF=01-52-54-00-ab-cd-eg BOOTIF=01-52-54-00-ab-cd-ef-00",
@@ -582,15 +592,16 @@ static const struct row rows[] = {
 	{ "verify_on", "netinit.verify=off netinit.verify=on", "", "", { "verify_off=0" } },
 	{ "verify_bad", "netinit.verify=off netinit.verify=no", "netinit.verify", "",
 	  { "verify_off=1" } },
-	{ "writable", "netinit.writable=persistent netinit.writable.dirs=etc,var,srv,home", "", "",
-	  { "writable=persistent", "writable_dirs=etc,var,srv,home" } },
+	/* netinit.writable.dirs= comes with the per-host layer: warned as ignored until then */
+	{ "writable", "netinit.writable=persistent netinit.writable.dirs=etc,var,srv,home",
+	  "", "netinit.writable.dirs", { "writable=persistent" } },
 	{ "writable_none", "netinit.writable=none", "", "", { "writable=none" } },
 	{ "writable_bad", "netinit.writable=tmpfs netinit.writable.dirs=etc,../x "
 	  "netinit.writable.dirs=etc,,var netinit.writable.dirs=/etc netinit.writable.dirs=.. "
 	  "netinit.writable.dirs=a/b netinit.writable.dirs=etc,var,etc",
 	  "netinit.writable netinit.writable.dirs netinit.writable.dirs "
 	  "netinit.writable.dirs netinit.writable.dirs netinit.writable.dirs netinit.writable.dirs", "",
-	  { "writable=volatile", "writable_dirs=etc,var,tmp" } },
+	  { "writable=volatile" } },
 	{ "hostfiles", "netinit.hostfiles=http://10.0.2.2/hosts/", "", "",
 	  { "hostfiles=http://10.0.2.2/hosts/", "neednet=1" } },
 	{ "hostfiles_bad", "netinit.hostfiles=/local/path", "netinit.hostfiles", "",
@@ -600,7 +611,7 @@ static const struct row rows[] = {
 	  KEY_B64, "", "", { "nkey=2", "key0=" KEY_HEX, "key1=" KEY_HEX } },
 	{ "key_bad", "netinit.key=AAECAwQ= netinit.key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g "
 	  "netinit.key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8x netinit.key=!!!",
-	  "netinit.key netinit.key netinit.key netinit.key", "", { "nkey=0" } },
+	  "netinit.key netinit.key netinit.key netinit.key", "", { "nkey=0", "key_invalid=AAECAwQ=" } },
 	{ "fetch", "netinit.fetch.timeout=30 netinit.fetch.retries=0", "", "",
 	  { "fetch_timeout=30", "fetch_retries=0" } },
 	{ "fetch_bad", "netinit.fetch.timeout=0 netinit.fetch.retries=-1 netinit.fetch.timeout=5m",
@@ -611,8 +622,9 @@ static const struct row rows[] = {
 	  { "nmirror=0", "writable=volatile", "debug=1" } },
 	{ "netinit_unknown_ctl_key_sanitized", "netinit.\x1b[2J=1 \"netinit.a b\"", "netinit.?[2J netinit.a?b",
 	  "", { "nwords=2" } },
-	{ "netinit_flag_needs_value", "netinit.sha256 netinit.verify", "netinit.sha256 netinit.verify",
-	  "", { "sha256_invalid=0" } },
+	/* a pin or key asked for without a value refuses the boot (plan.verify) */
+	{ "netinit_flag_needs_value", "netinit.sha256 netinit.verify netinit.key",
+	  "netinit.sha256 netinit.verify netinit.key", "", { "sha256_invalid=1", "key_invalid=(none)" } },
 
 	/* a realistic pxelinux.cfg line of each convention */
 	{ "pxelinux_kernel", "initrd=initrd.img root=/dev/nfs nfsroot=192.168.0.1:/tftpboot/%s,v3 "

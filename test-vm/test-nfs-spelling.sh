@@ -1,0 +1,125 @@
+#!/bin/bash
+# VM tests: NFS spellings as dracut, initramfs-tools and the kernel write
+# them, on the command line and as a DHCP root-path (option 17) from
+# dnsmasq, against nfs-ganesha.  Each boot checks the server, path, version
+# and options of the root the booted system sees in /proc/mounts
+# (netinit.writable=none: the NFS mount itself is the root).  Everything runs
+# in a network namespace made for the test, on a bridge 10.78.0.1/24 with
+# the guest on a tap device; nothing leaves it.
+#   NFS_SPELLING_CASES="name ..."  run only these cases
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. test-vm/lib.sh
+
+cannot() { echo "FAIL: nfs-spelling: cannot run: $*"; exit 1; }
+SRV=10.78.0.1
+
+if [ -z "${NFS_SPELLING_IN_NS:-}" ]; then
+	[ "$(id -u)" = 0 ] || cannot "needs root (network namespace, ganesha)"
+	for t in ganesha.nfsd rpcbind dnsmasq ip unshare; do command -v $t >/dev/null || cannot "$t missing (.ci/packages.txt)"; done
+	ns=netinit-nfsspell-$$
+	tmp=$(mktemp -d /tmp/netinit-nfsspell.XXXXXX)
+	chmod 755 "$tmp"
+	trap 'ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null; sleep 0.3; ip netns del "$ns" 2>/dev/null; rm -rf "$tmp"' EXIT
+	bash test-vm/mkroot.sh "$tmp/export/root" || cannot "mkroot failed"
+	echo "served-over-nfs" > "$tmp/export/root/etc/netinit-test-root"
+	ip netns add "$ns" || cannot "ip netns add failed"
+	ip -n "$ns" link set lo up
+	ip -n "$ns" link add br0 type bridge
+	ip -n "$ns" addr add "$SRV/24" dev br0
+	ip -n "$ns" link set br0 up
+	# the servers and QEMU share the namespace and a private /run (rpcbind)
+	ip netns exec "$ns" unshare -m --propagation private \
+		env NFS_SPELLING_IN_NS=1 NFS_TMP="$tmp" NFS_NS="$ns" bash "$0"
+	exit $?
+fi
+
+tmp=$NFS_TMP
+tree=$tmp/export/root
+mount -t tmpfs tmpfs /run && mkdir -p /run/rpcbind || cannot "private /run"
+mkdir -p "$tmp/recovery"
+cat > "$tmp/ganesha.conf" <<EOC
+NFS_CORE_PARAM { Protocols = 3, 4; NFS_Port = 2049; MNT_Port = 20048; }
+NFSV4 { Graceless = true; RecoveryBackend = fs; RecoveryRoot = "$tmp/recovery"; }
+EXPORT {
+	Export_Id = 1; Path = "$tree"; Pseudo = "$tree";
+	Access_Type = RO; Squash = No_Root_Squash; Protocols = 3, 4; Transports = TCP; SecType = sys;
+	FSAL { Name = VFS; }
+}
+EOC
+rpcbind -w || cannot "rpcbind did not start"
+ganesha.nfsd -f "$tmp/ganesha.conf" -L "$tmp/ganesha.log" -p "$tmp/ganesha.pid" -N NIV_EVENT || cannot "ganesha did not start"
+for i in $(seq 100); do grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" 2>/dev/null && break; sleep 0.2; done
+
+# boot NAME ROOT_PATH APPEND: dnsmasq with that root-path ("" = none), one guest on a tap
+boot() {
+	local name=$1 rp=$2 append=$3 tap=tap$RANDOM opt=()
+	[ -n "$rp" ] && opt=(--dhcp-option="option:root-path,$rp")
+	dnsmasq --interface=br0 --bind-interfaces --port=0 --dhcp-range=10.78.0.100,10.78.0.150,255.255.255.0,1h \
+		--dhcp-authoritative --pid-file="$tmp/dnsmasq.pid" --dhcp-leasefile="$tmp/dnsmasq.leases" \
+		--log-facility="$tmp/dnsmasq.log" "${opt[@]}" || { echo "FAIL: $name: dnsmasq did not start"; vm_failures=$((vm_failures + 1)); return; }
+	ip tuntap add "$tap" mode tap && ip link set "$tap" master br0 up
+	VM_NET=none vm_run "$name" 120 "$append ip=dhcp panic=1 rd.timeout=20 netinit.writable=none" \
+		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" -device virtio-net-pci,netdev=n0
+	ip link del "$tap" 2>/dev/null
+	kill "$(cat "$tmp/dnsmasq.pid")" 2>/dev/null
+	sleep 0.2
+}
+
+# check NAME "mount source" VERSION "options that must be in /proc/mounts"
+check() {
+	local n=$1 src=$2 vers=$3 opts=$4 o
+	vm_expect "$n" "NETINIT-TEST rootmark=served-over-nfs" "boots from the export"
+	vm_expect "$n" "NETINIT-TEST root=$src / nfs4? ro,.*vers=$vers" "the root is $src, NFS version $vers"
+	for o in $opts; do
+		vm_expect "$n" "NETINIT-TEST root=$src / .*[ ,]$o[ ,]" "mounted with $o"
+	done
+}
+
+want() { [ -z "${NFS_SPELLING_CASES:-}" ] || [[ " $NFS_SPELLING_CASES " == *" $1 "* ]]; }
+T=$tree
+
+# ---- the command line ----
+if want itools; then
+	n=nfs-itools
+	boot $n "" "root=/dev/nfs nfsroot=$SRV:$T,tcp,v3,nolock,port=2049"
+	check $n "$SRV:$T" 3 "proto=tcp nolock port=2049"
+	vm_expect $n "netinit nfs: mounting $SRV:$T \\(NFSv3, ro\\)" "logs NFSv3 before the mount"
+	vm_expect $n "netinit nfs: mounted $SRV:$T with NFSv3" "logs NFSv3 once mounted"
+	vm_reject $n "NETINIT-TEST modules=.*nfsv4" "no nfsv4 module is loaded"
+fi
+if want dracut-colon; then
+	n=nfs-dracut-colon
+	boot $n "" "root=nfs:$SRV:$T:wsize=4096,vers=3"
+	check $n "$SRV:$T" 3 "wsize=4096"
+fi
+if want dracut-nfs4; then
+	n=nfs-dracut-nfs4
+	boot $n "" "root=nfs4:$SRV:$T:v4.1,rsize=8192"
+	check $n "$SRV:$T" 4.1 "rsize=8192"
+	vm_reject $n "NETINIT-TEST modules=.*nfsv3" "no nfsv3 module is loaded"
+fi
+if want dracut-legacy; then
+	n=nfs-dracut-legacy
+	boot $n "" "root=$SRV:$T"
+	check $n "$SRV:$T" "4.[0-2]" ""
+fi
+# ---- the DHCP root-path ----
+if want rp-nfs-colon; then
+	n=nfs-rp-nfs-colon
+	boot $n "nfs:$SRV:$T:wsize=4096" "root=dhcp"
+	check $n "$SRV:$T" "4.[0-2]" "wsize=4096"
+	vm_expect $n "netinit nfs: root from DHCP root-path: nfs:$SRV:$T:wsize=4096" "the root-path came from dnsmasq"
+fi
+if want rp-nfs4-comma; then
+	n=nfs-rp-nfs4-comma
+	boot $n "nfs4:$SRV:$T,wsize=4096" "root=dhcp"
+	check $n "$SRV:$T" "4.[0-2]" "wsize=4096"
+fi
+if want rp-plain-v3; then
+	n=nfs-rp-plain-v3
+	boot $n "$SRV:$T,v3,tcp" "root=/dev/nfs"
+	check $n "$SRV:$T" 3 "proto=tcp"
+fi
+kill "$(cat "$tmp/ganesha.pid")" 2>/dev/null
+vm_result
