@@ -309,7 +309,7 @@ static int format_link(const struct net_lease *l, char *buf, size_t size)
 	struct sbuf b = { buf, size, 0, false };
 	char mac[24];
 
-	net_format_mac(l->mac, mac, sizeof(mac));
+	mac_format(l->mac, ':', mac);
 	sb_printf(&b, "# written by netinit: keep the boot link's name (doc/network.md).\n"
 		      "[Match]\nMACAddress=%s\n\n[Link]\nName=%s\n", mac, l->ifname);
 	return b.overflow ? -ENOSPC : (int)b.len;
