@@ -31,7 +31,8 @@ INSTALL_LISTS   := mkinitramfs/modules.list mkinitramfs/nic-dirs.list mkinitramf
 INSTALL_MANS    := $(wildcard doc/man/*.[1-8] mkinitramfs/*.[1-8])
 # Examples: the site drop-ins, and the hook examples when hooks/ has them.
 INSTALL_EXAMPLE_FILES := $(shell find doc/examples hooks/examples -type f 2>/dev/null | LC_ALL=C sort)
-INSTALL_DOC_EXAMPLES  := $(foreach f,$(INSTALL_EXAMPLE_FILES),$(word 2,$(subst /examples/, ,$(f))))
+# doc/examples/X -> examples/X, hooks/examples/X -> examples/hooks/X
+INSTALL_DOC_EXAMPLES  := $(patsubst doc/examples/%,%,$(patsubst hooks/examples/%,hooks/%,$(INSTALL_EXAMPLE_FILES)))
 INSTALL_DOC_DIRS      := $(shell printf '%s\n' $(patsubst %/,%,$(sort $(dir $(INSTALL_DOC_EXAMPLES:%=$(docdir)/examples/%)))) \
                            $(docdir)/examples $(docdir) | awk '{ print length, $$0 }' | sort -rn | cut -d' ' -f2-)
 
@@ -65,8 +66,9 @@ install: all $(INSTALL_SCRIPTS:%=$(INSTALL_GEN)/%)
 	$(INSTALL) -d $(DESTDIR)$(docdir)
 	$(INSTALL) -m 0644 doc/install.md $(DESTDIR)$(docdir)/
 	for f in $(INSTALL_EXAMPLE_FILES); do \
-		d=$(DESTDIR)$(docdir)/examples/$${f#*/examples/}; \
-		$(INSTALL) -d $${d%/*} && $(INSTALL) -m 0644 $$f $$d || exit 1; \
+		case $$f in hooks/*) r=hooks/$${f#hooks/examples/};; *) r=$${f#doc/examples/};; esac; \
+		d=$(DESTDIR)$(docdir)/examples/$$r; m=0644; [ -x $$f ] && m=0755; \
+		$(INSTALL) -d $${d%/*} && $(INSTALL) -m $$m $$f $$d || exit 1; \
 	done
 
 # Removes what install put there; /etc/default/netinit only when unchanged.

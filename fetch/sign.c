@@ -120,6 +120,10 @@ static int cmd_sign(int argc, char **argv)
 		return 1;
 	}
 	char *tmp = strdup(image);
+	if (!tmp) {
+		fprintf(stderr, "netinit-sign: out of memory\n");
+		return 1;
+	}
 	snprintf(m.name, sizeof(m.name), "%s", name ? name : basename(tmp));
 	free(tmp);
 	if (version) {

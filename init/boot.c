@@ -20,6 +20,7 @@
 #include "nfsroot.h"
 #include "netinit_config.h"
 #include "rescue.h"
+#include "report.h"
 #include "util.h"
 
 static void log_plan_problem(void *ctx, enum cmdline_severity sev, const char *stage,
@@ -56,8 +57,13 @@ int boot_network_up(const struct cmdline *cl, struct boot_state *bs)
 	/* net_up() validated the host name (hostname_valid()) before storing it. */
 	strscpy_ok(bs->hostname, bs->lease.hostname, sizeof(bs->hostname));
 	strscpy_ok(bs->ifname, bs->lease.ifname, sizeof(bs->ifname));
-	if (bs->have_net)
+	if (bs->have_net) {
 		inet_ntop(AF_INET, &bs->lease.addr, bs->ipaddr, sizeof(bs->ipaddr));
+		/* The lease files in /run/netinit/ as soon as the lease is applied:
+		 * post-net hooks read them (doc/hooks.md); rewritten at hand-over. */
+		net_handover(&bs->lease, NULL);
+		boot_renew_lease(&bs->lease); /* at T1, during a long download */
+	}
 	return 0;
 }
 
@@ -193,7 +199,11 @@ void boot_handover(struct boot_state *bs, const char *newroot)
 	boot_hosts_line(bs, newroot);
 	if (!bs->have_net)
 		return;
-	r = net_handover(&bs->lease, newroot);
+	/* DHCP's resolv.conf and host name go into the new root's /etc only on
+	 * a network root (its writable layer): on a local disk they would
+	 * persist, and a rogue DHCP server's DNS settings with them.  The
+	 * booted system still finds them in /run/netinit/ (doc/network.md). */
+	r = net_handover(&bs->lease, bs->plan.root == PLAN_ROOT_LOCAL ? NULL : newroot);
 	if (r < 0)
 		nl_warn("net", "hand-over of the network state to the new root was incomplete: %s; "
 			"the booted system's network manager may reconfigure the interface", strerror(-r));
@@ -203,10 +213,12 @@ void boot_hooks(const struct cmdline *cl, enum boot_stage stage, struct boot_sta
 {
 	int r;
 
+	report_state(cl, bs); /* what the rescue summary and the report tell */
 	if (!CFG_HOOKS)
 		return;
-	while ((r = hooks_run(stage, bs->hostname, bs->ifname, bs->ipaddr, "/newroot")) < 0)
-		boot_fail(cl, stage, "hook for stage %s failed", boot_stage_name(stage));
+	while ((r = hooks_stage(cl, stage, bs, "/newroot")) < 0)
+		boot_fail(cl, stage, "%s hooks failed: %s", boot_stage_name(stage),
+			  r == -E2BIG ? "more hooks than the limit" : "a hook failed (see above)");
 }
 
 static const char *root_type_name(enum root_type t)

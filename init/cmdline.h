@@ -176,6 +176,11 @@ struct cmdline {
 					  * the boot refuses to go on without the check it asks for */
 	int fetch_timeout;               /* netinit.fetch.timeout= seconds; -1 unset */
 	int fetch_retries;               /* netinit.fetch.retries=; -1 unset */
+	int hook_timeout;                /* netinit.hook.timeout= seconds; -1 unset (120) */
+	char hook_onfail[8];             /* netinit.hook.onfail=fail|skip; "" = fail */
+	char report_url[CMDLINE_MAX_URL]; /* netinit.report=http://... or "" */
+	int retries;                     /* netinit.retries= stage retries; -1 unset */
+	int shell_timeout;               /* netinit.shell.timeout= seconds; -1 unset (300) */
 	size_t ninit_args;               /* words after "--": words[nwords .. nwords+ninit_args),
 					  * whole words in .key (.value NULL), for the real init */
 };

@@ -210,6 +210,38 @@ static void h_key(struct pstate *ps, const char *key, const char *val)
 
 /* ---- the table ---- */
 
+/* netinit.hook.timeout=, netinit.hook.onfail=, netinit.report=,
+ * netinit.retries=, netinit.shell.timeout= (doc/hooks.md, doc/failure.md) */
+static void h_hook_timeout(struct pstate *ps, const char *key, const char *val)
+{
+	if (!valid_int(val, 1, 86400, &ps->cl->hook_timeout))
+		ERR(ps, key, "expected whole seconds from 1 to 86400");
+}
+static void h_hook_onfail(struct pstate *ps, const char *key, const char *val)
+{
+	if (!strcmp(val, "fail") || !strcmp(val, "skip"))
+		copy_str(ps->cl->hook_onfail, sizeof(ps->cl->hook_onfail), val);
+	else
+		ERR(ps, key, "expected fail or skip");
+}
+static void h_report(struct pstate *ps, const char *key, const char *val)
+{
+	if (strncmp(val, "http://", 7) != 0)
+		ERR(ps, key, "expected an http:// URL (the report is a plain HTTP POST)");
+	else if (cmdline_url_check(ps, key, val))
+		copy_str(ps->cl->report_url, sizeof(ps->cl->report_url), val);
+}
+static void h_retries(struct pstate *ps, const char *key, const char *val)
+{
+	if (!valid_int(val, 0, 100, &ps->cl->retries))
+		ERR(ps, key, "expected a whole number from 0 to 100");
+}
+static void h_shell_timeout(struct pstate *ps, const char *key, const char *val)
+{
+	if (!valid_int(val, 0, 86400, &ps->cl->shell_timeout))
+		ERR(ps, key, "expected whole seconds from 0 to 86400");
+}
+
 const struct keydef cmdline_keys_netinit[] = {
 	/* netinit */
 	{ "netinit.mirror", h_mirror, VAL_NEEDED },
@@ -222,5 +254,10 @@ const struct keydef cmdline_keys_netinit[] = {
 	{ "netinit.writable.collision", h_collision, VAL_NEEDED },
 	{ "netinit.hostfiles", h_hostfiles, VAL_NEEDED },
 	{ "netinit.key", h_key, FLAG_OK },       /* a bare flag refuses the boot */
+	{ "netinit.hook.timeout", h_hook_timeout, VAL_NEEDED },
+	{ "netinit.hook.onfail", h_hook_onfail, VAL_NEEDED },
+	{ "netinit.report", h_report, VAL_NEEDED },
+	{ "netinit.retries", h_retries, VAL_NEEDED },
+	{ "netinit.shell.timeout", h_shell_timeout, VAL_NEEDED },
 };
 const size_t cmdline_nkeys_netinit = ARRAY_SIZE(cmdline_keys_netinit);

@@ -18,6 +18,9 @@ void cmdline_defaults(struct cmdline *cl)
 	cl->timeout = -1;
 	cl->fetch_timeout = -1;
 	cl->fetch_retries = -1;
+	cl->hook_timeout = -1;
+	cl->retries = -1;
+	cl->shell_timeout = -1;
 	strcpy(cl->init, "/sbin/init");
 	strcpy(cl->writable, "volatile");
 }

@@ -15,6 +15,43 @@ static int kmsg_writes;       /* on this fd: see kmsg_write() */
 static int console_loglevel = 0; /* the kernel echoes kmsg lines below this level */
 static enum nl_level max_level = NL_INFO;
 static int progress_open; /* a '\r' progress line is on the console */
+static void (*progress_hook)(void);
+
+void log_set_progress_hook(void (*fn)(void)) { progress_hook = fn; }
+
+/* The last lines, for the rescue summary and the failure report. */
+#define RING_LINES 32
+#define RING_LEN 200
+static char ring[RING_LINES][RING_LEN];
+static unsigned ring_next, ring_count;
+
+static void ring_add(const char *stage, const char *tag, const char *msg)
+{
+	snprintf(ring[ring_next], RING_LEN, "[%.3f] %.16s: %s%.160s", log_uptime(), stage, tag, msg);
+	ring_next = (ring_next + 1) % RING_LINES;
+	if (ring_count < RING_LINES)
+		ring_count++;
+}
+
+size_t log_last_lines(unsigned n, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	if (n > ring_count)
+		n = ring_count;
+	for (unsigned i = 0; i < n; i++) {
+		const char *l = ring[(ring_next + RING_LINES - n + i) % RING_LINES];
+		int w = snprintf(buf + len, size - len, "%s\n", l);
+
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += (size_t)w;
+	}
+	return len;
+}
 
 int log_open_kmsg(void)
 {
@@ -50,8 +87,12 @@ static void kmsg_write(const char *line, size_t len)
 	if (kmsg_writes >= 8) {
 		int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 
+		/* dup3(O_CLOEXEC), not dup2(): dup2() clears close-on-exec on
+		 * the target, and the kmsg fd would leak into hooks, the shell
+		 * and the real init (dup(2): "the close-on-exec flag for the
+		 * duplicate descriptor is off"). */
 		if (fd >= 0) {
-			dup2(fd, kmsg_fd);
+			dup3(fd, kmsg_fd, O_CLOEXEC);
 			close(fd);
 		}
 		kmsg_writes = 0;
@@ -101,6 +142,8 @@ void vnlog(enum nl_level lvl, const char *stage, const char *fmt, va_list ap)
 		msg[--n] = '\0';
 
 	const char *tag = lvl <= NL_ERR ? "ERROR: " : lvl == NL_WARN ? "warning: " : "";
+
+	ring_add(stage, tag, msg);
 	/* When the kernel echoes our kmsg line on the console, don't print it twice. */
 	int echoed = kmsg_fd >= 0 && (int)lvl < console_loglevel;
 
@@ -138,6 +181,8 @@ void nl_progress(const char *stage, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (progress_hook)
+		progress_hook(); /* a download that moves is progress (the watchdog) */
 	if (max_level < NL_INFO)
 		return;
 	va_start(ap, fmt);

@@ -44,6 +44,14 @@ void nl_progress(const char *stage, const char *fmt, ...)
 #define nl_info(stage, ...)  nlog(NL_INFO, stage, __VA_ARGS__)
 #define nl_debug(stage, ...) nlog(NL_DEBUG, stage, __VA_ARGS__)
 
+/* The last n (at most 32) logged lines, newline-terminated, oldest first,
+ * into buf; returns the length.  For the rescue summary and the report. */
+#include <stddef.h>
+size_t log_last_lines(unsigned n, char *buf, size_t size);
+
+/* Called at every nl_progress() (init/watchdog.c counts it as progress). */
+void log_set_progress_hook(void (*fn)(void));
+
 /* Monotonic seconds since boot (CLOCK_BOOTTIME), as printed in the log. */
 double log_uptime(void);
 

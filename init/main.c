@@ -128,6 +128,7 @@ static void boot(int argc, char **argv)
 	boot_hooks(cl, STAGE_CMDLINE, bs);
 
 	boot_break(cl, STAGE_PRE_UDEV);
+	boot_hooks(cl, STAGE_PRE_UDEV, bs);
 	if (CFG_MODULES) {
 		modules_static_nodes();
 		modules_coldplug(cl);
@@ -146,6 +147,7 @@ static void boot(int argc, char **argv)
 	boot_break(cl, STAGE_PRE_MOUNT);
 	boot_hooks(cl, STAGE_PRE_MOUNT, bs);
 	boot_break(cl, STAGE_MOUNT);
+	boot_hooks(cl, STAGE_MOUNT, bs);
 	while ((r = boot_mount_root(cl, bs, NEWROOT)) < 0)
 		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", strerror(-r));
 	while ((r = boot_extra_mounts(cl, bs, NEWROOT)) < 0)

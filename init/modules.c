@@ -120,8 +120,14 @@ static int alias_seen(struct coldplug *cp, const char *alias)
 	for (unsigned i = 0; i < cp->nseen; i++)
 		if (strcmp(cp->seen[i], alias) == 0)
 			return 1;
-	if (cp->nseen < MAX_ALIASES)
-		cp->seen[cp->nseen++] = strdup(alias);
+	/* Out of memory: the alias is not remembered (it may be looked up
+	 * again), never a NULL in the table that strcmp() above would crash on. */
+	if (cp->nseen < MAX_ALIASES) {
+		char *copy = strdup(alias);
+
+		if (copy)
+			cp->seen[cp->nseen++] = copy;
+	}
 	return 0;
 }
 

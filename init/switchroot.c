@@ -10,6 +10,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -22,6 +24,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "report.h"
+#include "watchdog.h"
 #include "util.h"
 
 static const char *const api_mounts[] = { "/dev", "/proc", "/sys", "/run" };
@@ -147,13 +151,124 @@ static long long free_kb(int memfd, int zonefd)
 	return kb < 0 ? -1 : kb + pcp * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* A user-space process (kernel threads have no /proc/PID/exe). */
+static bool user_process(pid_t pid, char *comm, size_t size)
+{
+	char path[64], link[16];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if (readlink(path, link, sizeof(link)) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	n = read_file(path, comm, size);
+	if (n <= 0)
+		snprintf(comm, size, "?");
+	comm[strcspn(comm, "\n")] = '\0';
+	return true;
+}
+
+/* Signal every process but us; returns how many were signalled. */
+static int signal_all(int sig, bool say)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char comm[32];
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+
+		if (pid <= 1 || pid == getpid() || !user_process(pid, comm, sizeof(comm)))
+			continue;
+		if (say)
+			nl_warn("switch_root", "killing pid %d (%s): left running by a hook or the shell, "
+				"it would pin the initramfs", (int)pid, comm);
+		if (kill(pid, sig) == 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/*
+ * Processes that hooks or the rescue shell left behind would keep files of
+ * the initramfs open (its memory is never freed) and run on under the real
+ * init: SIGTERM, up to 2 s, then SIGKILL; all bounded.
+ */
+static void kill_strays(void)
+{
+	uint64_t end;
+
+	reap_children();
+	if (signal_all(SIGTERM, true) == 0)
+		return;
+	for (end = now_ms() + 2000; now_ms() < end; sleep_ms(50))
+		if (reap_children() >= 0 && signal_all(0, false) == 0)
+			break;
+	signal_all(SIGKILL, false);
+	for (end = now_ms() + 2000; now_ms() < end && signal_all(0, false); sleep_ms(50))
+		reap_children();
+}
+
+/*
+ * The new root needs a directory for each API mount: create it when missing
+ * (a minimal image may lack /run), or fail while nothing is changed yet.  A
+ * lazily detached /dev or /run would leave the real init without them.
+ */
+static int api_targets_ready(const char *newroot)
+{
+	char target[512];
+	struct stat st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(api_mounts); i++) {
+		snprintf(target, sizeof(target), "%s%s", newroot, api_mounts[i]);
+		if (lstat(target, &st) == 0 && S_ISDIR(st.st_mode))
+			continue;
+		if (mkdir(target, 0755) == 0) {
+			nl_info("switch_root", "created %s in the new root (the image has none)",
+				api_mounts[i]);
+			continue;
+		}
+		nl_err("switch_root", "the new root has no directory %s and it cannot be created (%s); "
+		       "add it to the image", api_mounts[i], strerror(errno));
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+/* MS_MOVE /dev /proc /sys /run under the new root; all or none. */
+static int move_api_mounts(const char *newroot)
+{
+	char target[512];
+	size_t i;
+	int r = api_targets_ready(newroot);
+
+	if (r < 0)
+		return r;
+	for (i = 0; i < ARRAY_SIZE(api_mounts); i++) {
+		snprintf(target, sizeof(target), "%s%s", newroot, api_mounts[i]);
+		if (mount(api_mounts[i], target, NULL, MS_MOVE, NULL) < 0)
+			break;
+	}
+	if (i == ARRAY_SIZE(api_mounts))
+		return 0;
+	r = -errno;
+	nl_err("switch_root", "cannot move %s to %s: %s", api_mounts[i], target, strerror(-r));
+	while (i-- > 0) { /* put back what moved: the initramfs is still intact */
+		snprintf(target, sizeof(target), "%s%s", newroot, api_mounts[i]);
+		mount(target, api_mounts[i], NULL, MS_MOVE, NULL);
+	}
+	return r;
+}
+
 int switch_root(const char *newroot, const char *init, char *const argv[], bool dry_run)
 {
 	int memfd, zonefd;
 	struct stat rst;
 	struct freed f = { 0, 0 };
 	long long free_before, free_after;
-	char target[512];
 	int r, rootfd;
 
 	r = switchroot_check(newroot, init);
@@ -162,13 +277,15 @@ int switch_root(const char *newroot, const char *init, char *const argv[], bool 
 	memfd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
 	zonefd = open("/proc/zoneinfo", O_RDONLY | O_CLOEXEC);
 
-	for (size_t i = 0; i < ARRAY_SIZE(api_mounts); i++) {
-		snprintf(target, sizeof(target), "%s%s", newroot, api_mounts[i]);
-		if (mount(api_mounts[i], target, NULL, MS_MOVE, NULL) < 0) {
-			nl_warn("switch_root", "cannot move %s to %s (%s); detaching it instead",
-				api_mounts[i], target, strerror(errno));
-			umount2(api_mounts[i], MNT_DETACH);
-		}
+	kill_strays();
+	report_at_switch_root(); /* into /run/netinit/ before /run moves */
+	r = move_api_mounts(newroot);
+	if (r < 0) {
+		if (memfd >= 0)
+			close(memfd);
+		if (zonefd >= 0)
+			close(zonefd);
+		return r;
 	}
 	/* From here on the initramfs goes away: no return to the old root. */
 	if (chdir(newroot) < 0) {
@@ -196,6 +313,7 @@ int switch_root(const char *newroot, const char *init, char *const argv[], bool 
 	}
 	nl_info("switch_root", "freed the initramfs: %u files, %llu KiB (free memory %lld -> %lld kB); exec %s",
 		f.files, f.bytes / 1024, free_before, free_after, init);
+	watchdog_handover();
 	execv(init, argv);
 	r = -errno;
 	nl_err("switch_root", "exec %s failed: %s", init, strerror(errno));

@@ -108,9 +108,14 @@ static int commit_image(struct staged_root *s, enum staged_mode mode, const char
 		r = mount_bind_ro(lower, newroot);
 		if (r == 0)
 			nl_info("mount", "read-only root at %s (no writable layer)", newroot);
-		return r;
+	} else {
+		r = overlay_mount_volatile(lower, rw, "50%", newroot);
 	}
-	return overlay_mount_volatile(lower, rw, "50%", newroot);
+	/* A failed layer must not leave the image mounted: a retry of the stage
+	 * would stack a second loop mount on lower. */
+	if (r < 0)
+		umount2(lower, MNT_DETACH);
+	return r;
 }
 
 int staged_root_commit(struct staged_root *s, enum staged_mode mode, const char *newroot)

@@ -4,7 +4,8 @@
  *   <run>/netinit/lease-<if>.conf   netinit's key='value' format
  *   <run>/net-<if>.conf             initramfs-tools/klibc format
  *   <run>/netinit/resolv.conf, <run>/netinit/hostname
- *   <run>/systemd/network/10-netinit-<if>.network
+ *   <run>/systemd/network/10-netinit-<if>.network and .link
+ *   <run>/systemd/system/{networking,ifup@<if>}.service.d/10-netinit.conf
  *   <newroot>/etc/hostname, <newroot>/etc/resolv.conf when writable
  * Every value is validated again here (defence in depth): a value that
  * fails its rule is left out and logged, never written.
@@ -296,6 +297,44 @@ static int format_networkd(const struct net_lease *l, char *buf, size_t size)
 	return b.overflow ? -ENOSPC : (int)b.len;
 }
 
+/*
+ * udev: keep the name the link has.  It is up under the root, and the
+ * kernel refuses to rename an up interface (EBUSY): udev then fails the
+ * device's event, the device is never marked initialized, and networkd
+ * leaves it "pending" forever (systemd.link(5): the first matching .link
+ * file applies; /run sorts before 99-default.link).
+ */
+static int format_link(const struct net_lease *l, char *buf, size_t size)
+{
+	struct sbuf b = { buf, size, 0, false };
+	char mac[24];
+
+	mac_format(l->mac, ':', mac);
+	sb_printf(&b, "# written by netinit: keep the boot link's name (doc/network.md).\n"
+		      "[Match]\nMACAddress=%s\n\n[Link]\nName=%s\n", mac, l->ifname);
+	return b.overflow ? -ENOSPC : (int)b.len;
+}
+
+/*
+ * ifupdown (Debian): systemd drop-ins, since ifupdown itself reads none.  At
+ * shutdown networking.service runs `ifdown -a` and ifup@<if>.service
+ * `ifdown <if>`: for `inet dhcp` that is `dhclient -r`, whose script flushes
+ * the address under the network root, and the node hangs on its NFS server.
+ * The drop-ins keep the start (ifup, dhclient renews the lease) and take the
+ * boot link out of the stop (systemd.unit(5): an empty ExecStop= resets).
+ */
+static int format_ifupdown(const struct net_lease *l, bool hotplug, char *buf, size_t size)
+{
+	struct sbuf b = { buf, size, 0, false };
+
+	sb_printf(&b, "# written by netinit: %s carries the root, never take it down (doc/network.md).\n"
+		      "[Service]\nExecStop=\n", l->ifname);
+	if (!hotplug)
+		sb_printf(&b, "ExecStop=/sbin/ifdown -a --read-environment --exclude=lo --exclude=%s\n",
+			  l->ifname);
+	return b.overflow ? -ENOSPC : (int)b.len;
+}
+
 /* mkdir -p below an existing directory fd, no symlinks followed. */
 static int open_dir(int at, const char *path, bool create)
 {
@@ -432,6 +471,17 @@ int net_handover_opts(const struct net_lease *l, const struct net_handover_opts 
 	snprintf(name, sizeof(name), "10-netinit-%s.network", l->ifname);
 	report("the systemd-networkd drop-in",
 	       n < 0 ? n : write_in(o->rundir, "systemd/network", name, buf, (size_t)n, true));
+	n = format_link(l, buf, sizeof(buf));
+	snprintf(name, sizeof(name), "10-netinit-%s.link", l->ifname);
+	report("the udev .link drop-in",
+	       n < 0 ? n : write_in(o->rundir, "systemd/network", name, buf, (size_t)n, true));
+	n = format_ifupdown(l, false, buf, sizeof(buf));
+	report("the networking.service drop-in", n < 0 ? n :
+	       write_in(o->rundir, "systemd/system/networking.service.d", "10-netinit.conf", buf, (size_t)n, true));
+	n = format_ifupdown(l, true, buf, sizeof(buf));
+	snprintf(name, sizeof(name), "systemd/system/ifup@%s.service.d", l->ifname);
+	report("the ifup@.service drop-in",
+	       n < 0 ? n : write_in(o->rundir, name, "10-netinit.conf", buf, (size_t)n, true));
 
 	if (o->newroot)
 		handover_newroot(l, o->newroot, resolv, rlen);

@@ -12,6 +12,7 @@
  * order of their names; what a later file says wins.
  */
 #include "export.h"
+#include "util.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -280,36 +281,27 @@ int conf_parse(struct conf *c, const char *fname, const char *data, size_t len)
 
 static int conf_read_file(const char *path, char **out, size_t *outlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
 	char *data;
-	size_t got = 0;
+	ssize_t n;
 
-	if (fd < 0)
+	if (stat(path, &st) < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > CONF_FILE_MAX) {
-		int r = S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
-
-		close(fd);
-		return r;
-	}
-	data = malloc((size_t)st.st_size + 1);
-	if (!data) {
-		close(fd);
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((size_t)st.st_size > CONF_FILE_MAX)
+		return -EFBIG;
+	/* One byte to spare: a file that grew meanwhile is -EFBIG, never half read. */
+	data = malloc((size_t)st.st_size + 2);
+	if (!data)
 		return -ENOMEM;
+	n = read_file_whole(path, data, (size_t)st.st_size + 2);
+	if (n < 0) {
+		free(data);
+		return (int)n;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
 	*out = data;
-	*outlen = got;
+	*outlen = (size_t)n;
 	return 0;
 }
 

@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "codec.h" /* mac_parse(), mac_format(): init's, for every MAC here */
+
 #define EXPORT_STAGE "export"
 
 /* ---- growable buffer (out of memory is sticky and checked once) ---- */
@@ -80,7 +82,7 @@ enum root_kind { RK_UNSET = 0, RK_NFS, RK_HTTP };
 
 enum out_kind {
 	OUT_DHCPD, OUT_DNSMASQ, OUT_KEA, OUT_PXELINUX, OUT_IPXE, OUT_EXPORTS,
-	OUT_GANESHA, OUT_NGINX, OUT_NODEDIRS, OUT_MANIFESTS, OUT__COUNT
+	OUT_GANESHA, OUT_NGINX, OUT_NODEDIRS, OUT_MANIFESTS, OUT_TFTP, OUT__COUNT
 };
 extern const char *const out_kind_names[OUT__COUNT];
 int out_kind_parse(const char *name);
@@ -88,8 +90,28 @@ int out_kind_parse(const char *name);
 /* Settings that a node inherits: node > override > group > image > site. */
 struct settings {
 	const char *kernel, *initrd, *bootfile;
+	const char *kernel_src, *initrd_src; /* files "render tftp" copies to kernel, initrd */
 	enum writable_mode writable;
 };
+
+/* DHCP options for the nodes (RFC 2132): [site], overridable per group/node. */
+#define NETOPT_MAX 8
+enum netopt_bit {
+	NO_GATEWAY = 1, NO_DNS = 2, NO_DOMAIN = 4, NO_SEARCH = 8, NO_NTP = 16, NO_LOG = 32, NO_MTU = 64,
+};
+struct netopts {
+	unsigned given;                   /* bits of enum netopt_bit */
+	struct in_addr gateway;           /* option 3 */
+	struct in_addr dns[NETOPT_MAX];   /* option 6 */
+	struct in_addr ntp[NETOPT_MAX];   /* option 42 */
+	struct in_addr logsrv[NETOPT_MAX];/* option 7 */
+	unsigned ndns, nntp, nlog;
+	const char *domain;               /* option 15 */
+	const char *search[NETOPT_MAX];   /* option 119 (RFC 3397) */
+	unsigned nsearch;
+	unsigned mtu;                     /* option 26 */
+};
+enum kea_mode { KEA_RESERVATIONS = 0, KEA_SUBNET, KEA_FULL };
 
 struct image {
 	const char *name;
@@ -111,6 +133,7 @@ struct node {
 	struct in_addr ip;
 	struct image *image;
 	struct settings set;
+	const struct netopts *net; /* the site's, or its own when group/node/override set any */
 	const char *extra;  /* node/group extra command line, or NULL */
 	const char *extra2; /* [override] extra command line, or NULL */
 	const char *cmdline;/* the full line, built by model_build() */
@@ -130,6 +153,11 @@ struct site {
 	const char *pubkey, *seckey; /* manifest signing keys */
 	unsigned node_export_base;
 	bool dnsmasq_tftp;
+	struct netopts opts;         /* the network options of every node */
+	unsigned lease_time;         /* seconds, 0 = the server's default */
+	struct in_addr dyn_first, dyn_last; /* dynamic-range =, 0 = none */
+	enum kea_mode kea;
+	const char *pxelinux_src, *ldlinux_src; /* what "render tftp" copies for pxelinux.0 */
 	struct settings set;
 	unsigned outputs;          /* bit per enum out_kind */
 	const char *out_path[OUT__COUNT];
@@ -160,8 +188,6 @@ bool ex_path_ok(const char *s);     /* absolute or relative file path, safe char
 bool ex_url_ok(const char *s);
 bool ex_word_ok(const char *s);     /* image names, versions */
 bool ex_cmdline_ok(const char *s, char *bad);
-int ex_parse_mac(const char *s, uint8_t mac[6]);
-void ex_fmt_mac(const uint8_t mac[6], char sep, char out[18]);
 void ex_fmt_ip(struct in_addr a, char out[16]);
 
 /* ---- phase 3: outputs ---- */
@@ -174,6 +200,7 @@ struct output {
 	unsigned mode;
 	enum out_check check;
 	bool is_dir_owned;   /* a file inside a directory we own (pxelinux.cfg, ipxe) */
+	bool replaces_foreign; /* may replace a file we did not write (kept as PATH.netinit-orig) */
 };
 
 struct outset {
@@ -184,6 +211,7 @@ struct outset {
 	const struct model *m;     /* for the checkers' wrapper configs */
 	unsigned kinds;            /* bit per enum out_kind rendered into this set */
 	unsigned changed, unchanged, created_dirs;
+	unsigned failed;           /* outputs out_commit() could not write */
 };
 
 struct output *out_new(struct outset *os, enum out_kind kind, const char *path,
@@ -199,7 +227,22 @@ int render_exports(const struct model *m, struct outset *os);
 int render_ganesha(const struct model *m, struct outset *os);
 int render_nginx(const struct model *m, struct outset *os);
 int render_manifests(const struct model *m, struct outset *os);
+int render_tftp(const struct model *m, struct outset *os);
 int render_kind(const struct model *m, struct outset *os, enum out_kind k);
+
+/* What render needs besides the drop-ins (keys, kernel, images, pxelinux):
+ * errors and warnings naming what to run; returns the number of errors
+ * (a missing signing key is an error for render, a warning for check). */
+int prereq_check(const struct model *m, unsigned kinds, const char *root, bool render, int *warnings);
+
+/* import --from FORMAT FILE [-o OUT]: existing host lists to a nodes.d drop-in. */
+int import_main(int argc, char **argv);
+
+/* Read a whole file into b (render tftp's sources); 0 or -errno. */
+int out_load_file(struct buf *b, const char *path);
+bool out_file_exists(const char *path);
+/* Write b to path through a temp file in its directory and a rename. */
+int out_write_atomic(const char *path, const struct buf *b, unsigned mode);
 
 /* true once umask(0) is set: files are created with their exact mode. */
 extern bool out_exact_modes;

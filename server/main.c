@@ -3,7 +3,8 @@
  * netinit-export: command line.  See doc/man/netinit-export.8.
  *
  * Exit codes: 0 success (diff: nothing to change), 1 configuration or
- * write errors (diff: something would change), 2 usage, 3 diff with errors.
+ * write errors (diff: something would change), 2 usage, 3 diff with errors,
+ * 4 import wrote its drop-in but some lines were not taken.
  */
 #include "export.h"
 #include "log.h"
@@ -30,7 +31,9 @@ static void usage(FILE *f)
 		"  list                table of the nodes\n"
 		"  keygen              create the image signing key pair (site public-key, secret-key)\n"
 		"  sign [IMAGE...]     write the signed manifest of the images (all http images)\n"
-		"kinds: dhcpd dnsmasq kea pxelinux ipxe exports ganesha nginx nodedirs manifests\n"
+		"  import --from hosts|ethers|dhcpd|dnsmasq FILE [-o OUT] [--hosts HOSTS]\n"
+		"                      write a nodes.d drop-in of the hosts FILE lists\n"
+		"kinds: dhcpd dnsmasq kea pxelinux ipxe exports ganesha nginx nodedirs manifests tftp\n"
 		"options:\n"
 		"  -c, --config-dir DIR  read DIR instead of /etc/netinit /run/netinit /usr/lib/netinit\n"
 		"                        (repeat it: the first one has the highest priority)\n"
@@ -92,6 +95,7 @@ static int select_kinds(const struct model *m, int argc, char **argv, unsigned *
 	return 0;
 }
 
+/* Every kind in memory; nothing is written before all of them rendered. */
 static int render_all(const struct model *m, struct outset *os, unsigned kinds)
 {
 	int k, r;
@@ -101,7 +105,7 @@ static int render_all(const struct model *m, struct outset *os, unsigned kinds)
 			continue;
 		r = render_kind(m, os, (enum out_kind)k);
 		if (r < 0) {
-			nl_err(EXPORT_STAGE, "rendering %s: %s", out_kind_names[k], strerror(-r));
+			nl_err(EXPORT_STAGE, "rendering %s: %s; nothing was written", out_kind_names[k], strerror(-r));
 			return r;
 		}
 	}
@@ -117,7 +121,7 @@ static int cmd_list(const struct model *m)
 		const struct node *n = &m->nodes[i];
 		char mac[18], ip[16];
 
-		ex_fmt_mac(n->mac, ':', mac);
+		mac_format(n->mac, ':', mac);
 		ex_fmt_ip(n->ip, ip);
 		printf("%-20s %-17s %-15s %-16s %-10s %s:%u\n", n->name, mac, ip, n->image->name,
 		       n->set.writable == WR_PERSISTENT ? "persistent" : n->set.writable == WR_NONE ? "none" : "volatile",
@@ -130,9 +134,13 @@ static int cmd_list(const struct model *m)
 static int cmd_check(const struct model *m, struct outset *os)
 {
 	size_t i;
-	int r, bad = 0;
+	int r, warnings = m->warnings, bad = prereq_check(m, m->site.outputs, os->root, false, &warnings);
+	unsigned kinds = m->site.outputs & ~(1u << OUT_MANIFESTS);
 
-	r = render_all(m, os, m->site.outputs & ~(1u << OUT_MANIFESTS));
+	/* With inputs missing, the TFTP copies cannot be rendered; the rest can. */
+	if (bad)
+		kinds &= ~(1u << OUT_TFTP);
+	r = render_all(m, os, kinds);
 	if (r < 0)
 		return r;
 	for (i = 0; i < os->n && !os->no_server_check; i++) {
@@ -160,9 +168,12 @@ static int cmd_check(const struct model *m, struct outset *os)
 		else
 			nl_info(EXPORT_STAGE, "%s: accepted by the server's own check", o->path);
 	}
-	if (bad)
+	if (bad) {
+		nl_err(EXPORT_STAGE, "%d problem%s: render would not complete until they are fixed", bad, bad == 1 ? "" : "s");
 		return -EINVAL;
-	printf("ok: %zu nodes, %zu images, %d warnings\n", m->nnodes, m->nimages, m->warnings);
+	}
+	printf("ok: %zu node%s, %zu image%s, %d warning%s\n", m->nnodes, m->nnodes == 1 ? "" : "s", m->nimages,
+	       m->nimages == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	return 0;
 }
 
@@ -188,6 +199,23 @@ int export_main(int argc, char **argv)
 	unsigned kinds;
 	int opt, r, ret = 0;
 
+	/* import reads no configuration and has its own options (getopt would
+	 * take them for ours): hand it the words after "import". */
+	for (opt = 1; opt < argc; opt++) {
+		if (!strcmp(argv[opt], "-c") || !strcmp(argv[opt], "-r") || !strcmp(argv[opt], "--config-dir") ||
+		    !strcmp(argv[opt], "--root")) {
+			opt++;
+			continue;
+		}
+		if (argv[opt][0] != '-')
+			break;
+	}
+	if (opt < argc && !strcmp(argv[opt], "import")) {
+		for (r = 1; r < opt; r++)
+			if (!strcmp(argv[r], "-q") || !strcmp(argv[r], "--quiet"))
+				log_set_level(NL_WARN);
+		return import_main(argc - opt, argv + opt);
+	}
 	while ((opt = getopt_long(argc, argv, "c:r:nuvqhV", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
@@ -250,6 +278,11 @@ int export_main(int argc, char **argv)
 			ret = 2;
 			goto out;
 		}
+		if (!strcmp(cmd, "render") && (r = prereq_check(&m, kinds, os.root, true, NULL))) {
+			nl_err(EXPORT_STAGE, "%d input%s missing (see above); nothing was written", r, r == 1 ? " is" : "s are");
+			ret = 1;
+			goto out;
+		}
 		if (render_all(&m, &os, kinds) < 0) {
 			ret = !strcmp(cmd, "diff") ? 3 : 1;
 			goto out;
@@ -273,6 +306,9 @@ int export_main(int argc, char **argv)
 			nl_info(EXPORT_STAGE, "%s%u file%s changed, %u unchanged, %u node director%s created",
 				os.dry_run ? "dry run: " : "", os.changed, os.changed == 1 ? "" : "s", os.unchanged,
 				os.created_dirs, os.created_dirs == 1 ? "y" : "ies");
+			if (os.failed)
+				nl_err(EXPORT_STAGE, "%u file%s NOT written (named above); the others are in place",
+				       os.failed, os.failed == 1 ? "" : "s");
 			ret = r < 0;
 		}
 	}

@@ -10,6 +10,7 @@
  * size and is newer than the file.
  */
 #include "export.h"
+#include "util.h"
 #include "log.h"
 #include "manifest.h"
 
@@ -26,38 +27,6 @@
 static const char *const *sign_only; /* image names for "sign NAME...", or NULL */
 static int sign_nonly;
 
-static int sha256_file(const char *path, uint8_t out[SHA256_LEN], uint64_t *size)
-{
-	crypto_hash_sha256_state st;
-	static unsigned char chunk[1 << 20];
-	uint64_t total = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	crypto_hash_sha256_init(&st);
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int r = -errno;
-
-			close(fd);
-			return r;
-		}
-		if (n == 0)
-			break;
-		crypto_hash_sha256_update(&st, chunk, (unsigned long long)n);
-		total += (uint64_t)n;
-	}
-	close(fd);
-	crypto_hash_sha256_final(&st, out);
-	*size = total;
-	return 0;
-}
-
 /* The existing manifest still describes this file: reuse its bytes. */
 static bool manifest_current(const char *mpath, const struct stat *img, const struct image *im,
 			     const struct nkey_set *ks, struct buf *out)
@@ -66,17 +35,11 @@ static bool manifest_current(const char *mpath, const struct stat *img, const st
 	struct manifest mf;
 	struct stat st;
 	ssize_t n;
-	int fd = open(mpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (fd < 0)
+	if (lstat(mpath, &st) < 0 || !S_ISREG(st.st_mode) || st.st_mtim.tv_sec < img->st_mtim.tv_sec ||
+	    (st.st_mtim.tv_sec == img->st_mtim.tv_sec && st.st_mtim.tv_nsec <= img->st_mtim.tv_nsec))
 		return false;
-	if (fstat(fd, &st) < 0 || st.st_mtim.tv_sec < img->st_mtim.tv_sec ||
-	    (st.st_mtim.tv_sec == img->st_mtim.tv_sec && st.st_mtim.tv_nsec <= img->st_mtim.tv_nsec)) {
-		close(fd);
-		return false;
-	}
-	n = read(fd, text, MANIFEST_MAX);
-	close(fd);
+	n = read_file_whole(mpath, text, sizeof(text));
 	if (n <= 0)
 		return false;
 	if (manifest_load(text, (size_t)n, ks, &mf, NULL, 0) < 0)
@@ -157,7 +120,7 @@ int render_manifests(const struct model *m, struct outset *os)
 		memset(&mf, 0, sizeof(mf));
 		snprintf(mf.name, sizeof(mf.name), "%s", im->name);
 		snprintf(mf.version, sizeof(mf.version), "%s", im->version);
-		r = sha256_file(path, mf.sha256, &mf.size);
+		r = sha256_of_file(path, mf.sha256, &mf.size);
 		if (r < 0) {
 			nl_err(EXPORT_STAGE, "%s: cannot read: %s", path, strerror(-r));
 			return r;

@@ -198,7 +198,7 @@ static int owner_record(const struct outset *os, const struct node *n, const cha
 
 	if (!n->has_mac || lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0; /* a node directory that is not a plain directory is never written through */
-	ex_fmt_mac(n->mac, ':', mac);
+	mac_format(n->mac, ':', mac);
 	len = snprintf(want, sizeof(want), "# written by netinit-export from %s\nmac=%s\n",
 		       n->name, mac);
 	snprintf(path, sizeof(path), "%s/.netinit-owner", dir);

@@ -88,6 +88,45 @@ void buf_free(struct buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+int out_load_file(struct buf *b, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r = 0;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (!buf_grow(b, (size_t)st.st_size))
+		r = -ENOMEM;
+	while (r == 0) {
+		ssize_t n = read(fd, b->p + b->len, b->cap - b->len - 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = -errno;
+		if (n <= 0)
+			break;
+		b->len += (size_t)n;
+		if (b->len + 1 == b->cap && !buf_grow(b, 65536))
+			r = -ENOMEM;
+	}
+	if (b->p)
+		b->p[b->len] = '\0';
+	close(fd);
+	return r;
+}
+
+bool out_file_exists(const char *path)
+{
+	struct stat st;
+
+	return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* ---- output set ---- */
 struct output *out_new(struct outset *os, enum out_kind kind, const char *path,
 		       unsigned mode, enum out_check check)
@@ -189,21 +228,6 @@ out:
 	return same;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Set by export_main() after umask(0): open() gives the exact mode, no fchmod. */
 bool out_exact_modes;
 
@@ -227,7 +251,7 @@ static int write_temp(const char *path, const struct buf *b, unsigned mode, bool
 		if (errno != EEXIST || tries > 100)
 			return -errno;
 	}
-	r = write_all(fd, b->p ? b->p : "", b->len);
+	r = write_fd_all(fd, b->p ? b->p : "", b->len);
 	if (r == 0 && !out_exact_modes && fchmod(fd, mode) < 0)
 		r = -errno;
 	if (r == 0 && sync && fsync(fd) < 0)
@@ -237,6 +261,11 @@ static int write_temp(const char *path, const struct buf *b, unsigned mode, bool
 	if (r < 0)
 		unlink(tmp);
 	return r;
+}
+
+int out_write_atomic(const char *path, const struct buf *b, unsigned mode)
+{
+	return write_file_at(AT_FDCWD, path, b->p ? b->p : "", b->len, mode, WRITE_ATOMIC | WRITE_SYNC);
 }
 
 /* ---- server checkers ---- */
@@ -303,28 +332,36 @@ static int run_tool(char *const argv[], char *msg, size_t msglen)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Kea checks whole configs: wrap the reservations in a minimal one. */
+/* Kea checks whole configs: wrap the reservations or the subnet in a minimal one. */
 static int kea_wrapper(const struct outset *os, const char *file, char *wrap, size_t len)
 {
 	const struct site *s = &os->m->site;
 	struct buf b = { 0 };
-	int fd, r;
+	char net[16];
+	int fd, r = 0;
 
-	snprintf(wrap, len, "/tmp/netinit-kea-check-XXXXXX");
-	fd = mkstemp(wrap);
-	if (fd < 0)
-		return -errno;
-	buf_puts(&b, "{ \"Dhcp4\": { \"interfaces-config\": { \"interfaces\": [] },\n");
-	if (s->mask.s_addr) {
-		char net[16];
-
-		ex_fmt_ip(s->net, net);
-		buf_printf(&b, "  \"subnet4\": [ { \"id\": 1, \"subnet\": \"%s/%u\",\n"
+	ex_fmt_ip(s->net, net);
+	if (s->kea == KEA_FULL) /* a whole config: checked as a copy (kea-dhcp4 -t misreads
+				 * the temp file's name, dots after ".conf") */
+		r = out_load_file(&b, file);
+	else if (s->kea == KEA_SUBNET)
+		buf_printf(&b, "{ \"Dhcp4\": { \"interfaces-config\": { \"interfaces\": [] },\n"
+			       "  \"subnet4\": [ <?include \"%s\"?> ] } }\n", file);
+	else if (s->mask.s_addr)
+		buf_printf(&b, "{ \"Dhcp4\": { \"interfaces-config\": { \"interfaces\": [] },\n"
+			       "  \"subnet4\": [ { \"id\": 1, \"subnet\": \"%s/%u\",\n"
 			       "    \"reservations\": <?include \"%s\"?> } ] } }\n", net, s->prefix, file);
-	} else {
-		buf_printf(&b, "  \"reservations\": <?include \"%s\"?> } }\n", file);
+	else
+		buf_printf(&b, "{ \"Dhcp4\": { \"interfaces-config\": { \"interfaces\": [] },\n"
+			       "  \"reservations\": <?include \"%s\"?> } }\n", file);
+	snprintf(wrap, len, "/tmp/netinit-kea-check-XXXXXX");
+	fd = r < 0 ? -1 : mkstemp(wrap);
+	if (fd < 0) {
+		*wrap = '\0';
+		buf_free(&b);
+		return r < 0 ? r : -errno;
 	}
-	r = b.oom ? -ENOMEM : write_all(fd, b.p, b.len);
+	r = b.oom ? -ENOMEM : write_fd_all(fd, b.p ? b.p : "", b.len);
 	close(fd);
 	buf_free(&b);
 	if (r < 0)
@@ -454,6 +491,8 @@ static bool may_exist(const char *path)
 	return listing.n && bsearch(&base, listing.names, listing.n, sizeof(char *), str_cmp);
 }
 
+static bool is_ours(const char *path);
+
 static int commit_one(struct outset *os, struct output *o, bool *changed)
 {
 	char path[4096], tmp[4200];
@@ -490,6 +529,19 @@ static int commit_one(struct outset *os, struct output *o, bool *changed)
 			return r;
 		}
 	}
+	if (o->replaces_foreign && access(path, F_OK) == 0 && !is_ours(path)) {
+		/* The distribution's sample (or the admin's own file): keep it. */
+		char orig[4200];
+
+		snprintf(orig, sizeof(orig), "%s.netinit-orig", path);
+		if (access(orig, F_OK) == 0 || rename(path, orig) < 0) {
+			nl_err(EXPORT_STAGE, "%s: not replaced: it was not written by netinit-export and %s %s",
+			       path, orig, access(orig, F_OK) == 0 ? "exists already" : "cannot be made");
+			unlink(tmp);
+			return -EEXIST;
+		}
+		nl_info(EXPORT_STAGE, "%s: the file there before is kept as %s", path, orig);
+	}
 	if (rename(tmp, path) < 0) {
 		r = -errno;
 		nl_err(EXPORT_STAGE, "%s: cannot rename %s into place: %s", path, tmp, strerror(-r));
@@ -505,17 +557,11 @@ static int commit_one(struct outset *os, struct output *o, bool *changed)
 static bool is_ours(const char *path)
 {
 	char head[512];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
+	struct stat st;
 
-	if (fd < 0)
-		return false;
-	n = read(fd, head, sizeof(head) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	head[n] = '\0';
-	return strstr(head, EXPORT_MARK) != NULL;
+	/* Only a regular file, never through a symlink: only our own files go. */
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && read_file(path, head, sizeof(head)) > 0 &&
+	       strstr(head, EXPORT_MARK) != NULL;
 }
 
 /* Generated files in an owned directory that no node needs any more. */
@@ -609,6 +655,7 @@ int out_commit(struct outset *os)
 
 		q = commit_one(os, &os->o[i], &changed);
 		if (q < 0) {
+			os->failed++;
 			r = r < 0 ? r : q;
 			continue;
 		}
@@ -646,7 +693,7 @@ static int show_diff(const char *old, const struct output *o)
 
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, o->data.p ? o->data.p : "", o->data.len);
+	r = write_fd_all(fd, o->data.p ? o->data.p : "", o->data.len);
 	close(fd);
 	if (r == 0 && find_tool("diff", tool, sizeof(tool))) {
 		pid_t pid;

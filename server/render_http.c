@@ -70,6 +70,7 @@ int render_kind(const struct model *m, struct outset *os, enum out_kind k)
 	case OUT_GANESHA: return render_ganesha(m, os);
 	case OUT_NGINX: return render_nginx(m, os);
 	case OUT_MANIFESTS: return render_manifests(m, os);
+	case OUT_TFTP: return render_tftp(m, os);
 	case OUT_NODEDIRS: return 0; /* not a file: nodedirs_apply() */
 	default: return -EINVAL;
 	}

@@ -43,7 +43,7 @@ int render_pxelinux(const struct model *m, struct outset *os)
 		const struct node *n = &m->nodes[i];
 		struct output *o;
 
-		ex_fmt_mac(n->mac, '-', mac);
+		mac_format(n->mac, '-', mac);
 		snprintf(path, sizeof(path), "%s/01-%s", dir, mac);
 		o = out_new(os, OUT_PXELINUX, path, 0644, CHECK_NONE);
 		if (!o)
@@ -111,7 +111,7 @@ int render_ipxe(const struct model *m, struct outset *os)
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];
 
-		ex_fmt_mac(n->mac, '-', mac);
+		mac_format(n->mac, '-', mac);
 		snprintf(path, sizeof(path), "%s/%s.ipxe", dir, mac);
 		o = out_new(os, OUT_IPXE, path, 0644, CHECK_NONE);
 		if (!o)

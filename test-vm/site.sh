@@ -2,14 +2,18 @@
 # A whole boot site in a network namespace, for `make demo` and the PXE VM test.
 #
 #   netinit-export renders, from drop-ins in $SITE/etc: the dnsmasq config
-#   (DHCP host entries, PXE boot, TFTP), pxelinux.cfg per MAC, the nginx
-#   snippet and the signed image manifest.  dnsmasq (DHCP + TFTP) and nginx
+#   (the cluster's dhcp-range, host entries, PXE boot, TFTP), pxelinux.cfg
+#   per MAC, the TFTP tree (pxelinux.0, ldlinux.c32, kernel, initramfs), the
+#   nginx snippet and the signed image manifest.  dnsmasq runs from the
+#   rendered file alone (only log, pid and lease file paths on its command
+#   line); dnsmasq (DHCP + TFTP) and nginx
 #   (HTTP) run in the namespace on a bridge, 10.77.0.1/24; QEMU nodes attach
 #   to the bridge with a tap device (an e1000 NIC: its iPXE option ROM is the
 #   one that runs under SeaBIOS here), PXE-boot through pxelinux and boot with
 #   netinit from the signed squashfs image.  Nothing leaves the namespace.
 #
 # Source it, then: site_build; site_up; site_boot NAME MAC TIMEOUT; site_down
+# (SITE_EXTRA_DROPIN: drop-in text added as etc/conf.d/50-test.conf)
 : "${BUILD:=build}"
 SITE=$PWD/$BUILD/site
 SITE_NS=netinit-site-$$
@@ -36,11 +40,14 @@ images-dir = $SITE/images
 nodes-dir = $SITE/nodes
 kernel = netinit/vmlinuz
 initrd = netinit/initramfs.img
+kernel-source = /boot/vmlinuz-$kver
+initrd-source = $SITE/initramfs.img
+dnsmasq-tftp = yes
 cmdline = console=ttyS0 panic=5
 pxe-default-image = demo
 public-key = $SITE/keys/site.pub
 secret-key = $SITE/keys/site.key
-outputs = dnsmasq pxelinux nginx manifests
+outputs = dnsmasq pxelinux nginx manifests tftp
 
 [output]
 dnsmasq = $SITE/out/dnsmasq.conf
@@ -61,15 +68,19 @@ ip = 10.77.0.11-10.77.0.12
 mac-start = 52:54:00:77:00:01
 image = demo
 EOC
+	# A test's own settings on top (e.g. test-ipxe.sh: bootfile = ipxe/boot.ipxe).
+	if [ -n "${SITE_EXTRA_DROPIN:-}" ]; then
+		mkdir -p "$SITE/etc/conf.d"
+		printf '%s\n' "$SITE_EXTRA_DROPIN" > "$SITE/etc/conf.d/50-test.conf"
+	fi
 	build/netinit-export -q -c "$SITE/etc" keygen > "$SITE/log/keygen.log" 2>&1 || { site_die "netinit-export keygen: $(tail -n 3 "$SITE/log/keygen.log")"; return 1; }
+	# Our initramfs, trusting the site key; render puts it (and the kernel,
+	# pxelinux.0, ldlinux.c32) into the TFTP tree.
+	bash mkinitramfs/netinit-mkinitramfs --kver "$kver" --init build/init.stripped \
+		--key "$SITE/keys/site.pub" --output "$SITE/initramfs.img" 2>"$SITE/log/mkinitramfs.log" \
+		|| { site_die "netinit-mkinitramfs: $(tail -n 3 "$SITE/log/mkinitramfs.log")"; return 1; }
 	build/netinit-export -c "$SITE/etc" check > "$SITE/log/check.log" 2>&1 || { site_die "netinit-export check: $(tail -n 5 "$SITE/log/check.log")"; return 1; }
 	build/netinit-export -v -c "$SITE/etc" render > "$SITE/log/render.log" 2>&1 || { site_die "netinit-export render: $(tail -n 5 "$SITE/log/render.log")"; return 1; }
-	# Kernel, our initramfs (trusting the site key), pxelinux.
-	cp "/boot/vmlinuz-$kver" "$SITE/tftp/netinit/vmlinuz"
-	bash mkinitramfs/netinit-mkinitramfs --kver "$kver" --init build/init.stripped \
-		--key "$SITE/keys/site.pub" --output "$SITE/tftp/netinit/initramfs.img" 2>"$SITE/log/mkinitramfs.log" \
-		|| { site_die "netinit-mkinitramfs: $(tail -n 3 "$SITE/log/mkinitramfs.log")"; return 1; }
-	cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$SITE/tftp/"
 }
 
 site_up() {
@@ -94,10 +105,10 @@ http {
 }
 EOC
 	ip netns exec "$SITE_NS" nginx -c "$SITE/nginx.conf" || { site_die "nginx did not start"; return 1; }
-	# dnsmasq: the rendered host entries + the site's own lines (range, TFTP).
-	ip netns exec "$SITE_NS" dnsmasq --conf-file="$SITE/out/dnsmasq.conf" --interface=br0 --bind-interfaces \
-		--port=0 --dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,1h --enable-tftp --tftp-root="$SITE/tftp" \
-		--dhcp-authoritative --log-dhcp --log-facility="$SITE/log/dnsmasq.log" --pid-file="$SITE/log/dnsmasq.pid" \
+	# dnsmasq: the rendered file alone (dhcp-range, hosts, PXE, TFTP); only
+	# where it logs and keeps its pid and leases is said here.
+	ip netns exec "$SITE_NS" dnsmasq --conf-file="$SITE/out/dnsmasq.conf" \
+		--log-dhcp --log-facility="$SITE/log/dnsmasq.log" --pid-file="$SITE/log/dnsmasq.pid" \
 		--dhcp-leasefile="$SITE/log/dnsmasq.leases" || { site_die "dnsmasq did not start"; return 1; }
 }
 

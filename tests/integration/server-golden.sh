@@ -106,6 +106,10 @@ for case in tests/server/*/; do
 		f=${f#./}
 		case "$f" in
 		*dnsmasq*) chk=(dnsmasq --test "--conf-file=$out/$f") ;;
+		*kea*.conf) chk=(kea-dhcp4 -t "$out/$f") ;; # kea = full: a whole kea-dhcp4.conf
+		*kea*subnet4*)
+			printf '{ "Dhcp4": { "interfaces-config": { "interfaces": [] }, "subnet4": [ <?include "%s"?> ] } }\n' "$out/$f" > "$tmp/$name.kea.json"
+			chk=(kea-dhcp4 -t "$tmp/$name.kea.json") ;;
 		*kea*)
 			printf '{ "Dhcp4": { "interfaces-config": { "interfaces": [] }, "reservations": <?include "%s"?> } }\n' "$out/$f" > "$tmp/$name.kea.json"
 			chk=(kea-dhcp4 -t "$tmp/$name.kea.json") ;;

@@ -8,11 +8,19 @@
 #define EXPORT_NO_MAIN 1
 #include "../../server/conf.c"
 #include "../../server/model.c"
+#include "../../server/validate.c"
+#include "../../server/nodes.c"
+#include "../../server/lint.c"
+#include "../../server/netopts.c"
 #include "../../server/output.c"
 #include "../../server/render_dhcp.c"
 #include "../../server/render_pxe.c"
 #include "../../server/render_nfs.c"
 #include "../../server/render_http.c"
+#include "../../server/render_tftp.c"
+#include "../../server/prereq.c"
+#include "../../server/import.c"
+#include "../../server/import_parse.c"
 #include "../../server/nodedir.c"
 
 #include <setjmp.h>
@@ -107,11 +115,11 @@ static void test_mac(void **state)
 	for (i = 0; i < sizeof(t) / sizeof(*t); i++) {
 		uint8_t mac[6];
 		char s[18];
-		int r = ex_parse_mac(t[i].s, mac);
+		int r = mac_parse(t[i].s, 0, mac);
 
 		assert_int_equal(r == 0, t[i].ok);
 		if (t[i].ok) {
-			ex_fmt_mac(mac, ':', s);
+			mac_format(mac, ':', s);
 			assert_string_equal(s, t[i].norm);
 		}
 	}
@@ -324,6 +332,106 @@ static void test_model_rejects(void **state)
 }
 
 /* ---- escapers (second line of defense behind the validators) ---- */
+/* ---- network options: site values, a group's own copy, what is refused ---- */
+static void test_netopts(void **state)
+{
+	static const struct { const char *site_keys; const char *node_keys; int errors; } t[] = {
+		{ "gateway = 10.0.0.254\ndns = 10.0.0.1, 10.0.0.2\n", "", 0 },
+		{ "gateway = 10.1.0.254\n", "", 1 },                       /* outside network = */
+		{ "dns = 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 10.0.0.8 10.0.0.9\n", "", 1 },
+		{ "domain = a.example b.example\n", "", 1 },               /* one domain */
+		{ "search = a.example b_c\n", "", 1 },
+		{ "mtu = 67\n", "", 1 },                                    /* RFC 2132 5.1: >= 68 */
+		{ "mtu = 9000\nlease-time = 59\n", "", 1 },
+		{ "dynamic-range = 10.0.0.100-10.0.0.150\n", "", 0 },
+		{ "dynamic-range = 10.0.0.100-10.0.0.110\n", "ip = 10.0.0.105\n", 1 }, /* a node in the pool */
+		{ "dynamic-range = 10.0.0.150-10.0.0.100\n", "", 1 },
+		{ "", "gateway = 10.0.9.1\n", 1 },                         /* a node's gateway outside */
+		{ "kea = full\n", "", 0 },
+		{ "kea = whole\n", "", 1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		char s[600], n[300];
+		const char *files[4] = { "a.conf", s, "b.conf", n };
+		struct conf c;
+		struct model m;
+
+		snprintf(s, sizeof(s), "[site]\nserver = 10.0.0.1\nnetwork = 10.0.0.0/24\n%s[image img]\n", t[i].site_keys);
+		snprintf(n, sizeof(n), "[node n1]\nmac = 52:54:00:00:00:01\n%s%s", strstr(t[i].node_keys, "ip =") ? "" : "ip = 10.0.0.5\n",
+			 t[i].node_keys);
+		build(files, 4, &c, &m);
+		if (m.errors != t[i].errors)
+			fail_msg("netopts case %zu: %d errors, want %d", i, m.errors, t[i].errors);
+		model_free(&m);
+		conf_free(&c);
+	}
+}
+
+static void test_netopts_inherit(void **state)
+{
+	const char *files[] = {
+		"a.conf", "[site]\nserver = 10.0.0.1\nnetwork = 10.0.0.0/24\ngateway = 10.0.0.254\ndns = 10.0.0.1\n[image img]\n",
+		"b.conf", "[group g]\nname = g%d\ncount = 2\nip = 10.0.0.10\nmac-start = 52:54:00:00:00:10\ndns = 10.0.0.3\n"
+			  "[node n]\nmac = 52:54:00:00:00:01\nip = 10.0.0.5\n[override g2]\nmtu = 9000\n",
+	};
+	struct conf c;
+	struct model m;
+
+	(void)state;
+	assert_int_equal(build(files, 4, &c, &m), 0);
+	assert_ptr_equal(m.nodes[2].net, &m.site.opts);              /* n: the site's */
+	assert_ptr_not_equal(m.nodes[0].net, &m.site.opts);          /* g1: the group's copy */
+	assert_ptr_not_equal(m.nodes[1].net, m.nodes[0].net);        /* g2: the override's copy of it */
+	assert_int_equal(m.nodes[0].net->ndns, 1);
+	assert_int_equal(ntohl(m.nodes[0].net->dns[0].s_addr) & 255, 3);
+	assert_int_equal(ntohl(m.nodes[0].net->gateway.s_addr) & 255, 254); /* inherited */
+	assert_false(m.nodes[0].net->given & NO_MTU);
+	assert_true(m.nodes[1].net->given & NO_MTU);                 /* the override's own copy */
+	assert_int_equal(m.nodes[1].net->mtu, 9000);
+	assert_int_equal(ntohl(m.nodes[1].net->dns[0].s_addr) & 255, 3);
+	model_free(&m);
+	conf_free(&c);
+}
+
+/* ---- import: the readers, line by line ---- */
+static void test_import_readers(void **state)
+{
+	static const struct { int fmt; const char *text; size_t hosts; unsigned skipped; } t[] = {
+		{ 0, "s0 10.0.0.10 52:54:00:00:00:10\ns1 52:54:00:00:00:11 10.0.0.11\n", 2, 0 }, /* mac, ip in either order */
+		{ 0, "# c\n\ns0 10.0.0.10\ns1 10.0.0.11 52:54:00:00:00:11 extra\n", 0, 2 },
+		{ 0, "s0 10.0.0.256 52:54:00:00:00:10\n-x 10.0.0.1 52:54:00:00:00:10\n", 0, 2 },
+		{ 1, "dhcp-host=52:54:00:00:00:10,10.0.0.10,s0\ndhcp-host=s1,10.0.0.11,52:54:00:00:00:11,1h\n", 2, 0 },
+		{ 1, "dhcp-host=52:54:00:00:00:10,s0\nport=0\n", 0, 2 },
+		{ 2, "host a { hardware ethernet 52:54:00:00:00:10; fixed-address 10.0.0.10; }\n"
+		     "group { host b { hardware ethernet 52:54:00:00:00:11; fixed-address 10.0.0.11; option host-name \"bee\"; } }\n", 2, 0 },
+		{ 2, "host a { fixed-address 10.0.0.10; }\nhost \"b\" { hardware ethernet 1:2; fixed-address x; }\n", 0, 2 },
+		{ 2, "host a { hardware ethernet 52:54:00:00:00:10; fixed-address 10.0.0.10; filename \"x\"; }\n", 1, 1 },
+		{ 2, "host a { hardware ethernet 52:54:00:00:00:10; fixed-address 10.0.0.10;", 1, 0 }, /* unterminated */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		struct import im = { .file = "t" };
+		char *text = strdup(t[i].text);
+
+		if (t[i].fmt == 0)
+			imp_read_hosts(&im, text);
+		else if (t[i].fmt == 1)
+			imp_read_dnsmasq(&im, text);
+		else
+			imp_read_dhcpd(&im, text);
+		if (im.n != t[i].hosts || im.skipped != t[i].skipped)
+			fail_msg("import case %zu: %zu hosts, %u skipped; want %zu, %u", i, im.n, im.skipped,
+				 t[i].hosts, t[i].skipped);
+		free(text);
+		free(im.e);
+	}
+}
+
 static void test_escape(void **state)
 {
 	struct buf b = { 0 };
@@ -412,6 +520,9 @@ int main(void)
 		cmocka_unit_test(test_model_override_order),
 		cmocka_unit_test(test_model_duplicates),
 		cmocka_unit_test(test_model_rejects),
+		cmocka_unit_test(test_netopts),
+		cmocka_unit_test(test_netopts_inherit),
+		cmocka_unit_test(test_import_readers),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_commit),
 		cmocka_unit_test(test_server_check),

@@ -107,6 +107,13 @@ static void test_files(void **state)
 	assert_non_null(strstr(s, "DHCP=ipv4\n"));
 	assert_non_null(strstr(s, "KeepConfiguration=yes\n"));
 	assert_non_null(strstr(s, "ClientIdentifier=mac\n"));
+	assert_non_null(s = slurp(run, "systemd/network/10-netinit-eth0.link"));
+	assert_non_null(strstr(s, "[Match]\nMACAddress=52:54:00:12:34:56\n\n[Link]\nName=eth0\n"));
+	assert_non_null(s = slurp(run, "systemd/system/networking.service.d/10-netinit.conf"));
+	assert_non_null(strstr(s, "[Service]\nExecStop=\nExecStop=/sbin/ifdown -a --read-environment --exclude=lo --exclude=eth0\n"));
+	assert_non_null(s = slurp(run, "systemd/system/ifup@eth0.service.d/10-netinit.conf"));
+	assert_non_null(strstr(s, "[Service]\nExecStop=\n"));
+	assert_null(strstr(s, "ifdown"));
 	assert_non_null(s = slurp(etc, "hostname"));
 	assert_string_equal(s, "node7\n");
 	assert_non_null(s = slurp(etc, "resolv.conf"));
