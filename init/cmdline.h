@@ -8,7 +8,7 @@
  * and never aborts: every problem is reported through the callback with the
  * parameter's name, and parsing goes on.
  *
- * Rules (documented in README.md, tested in tests/unit/test_cmdline.c):
+ * Rules (documented in doc/cmdline.md, tested in tests/unit/test_cmdline.c):
  *  - words are separated by spaces/tabs/newlines; double quotes group
  *    (key="a b" or "key=a b"), as the kernel does;
  *  - the same key given twice: the last one wins, except the keys that are
@@ -153,7 +153,7 @@ struct cmdline {
 	char driver_blacklist[CMDLINE_MAX_LIST][64];
 	size_t ndriver_blacklist;
 
-	/* netinit.* (see README.md) */
+	/* netinit.* (see doc/cmdline.md) */
 	char mirror[CMDLINE_MAX_LIST][CMDLINE_MAX_URL]; /* root= URL first, then netinit.mirror= */
 	size_t nmirror;
 	char sha256[65];                 /* netinit.sha256= pin, lowercase hex, or "" */

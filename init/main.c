@@ -90,7 +90,7 @@ static int stage_cmdline(struct cmdline *cl)
 		log_set_level(NL_DEBUG);
 	nl_info("cmdline", "%s", line);
 	if (errors)
-		nl_err("cmdline", "%d invalid parameter(s) above were ignored; see README.md for the syntax",
+		nl_err("cmdline", "%d invalid parameter(s) above were ignored; see doc/cmdline.md for the syntax",
 		       errors);
 	return errors;
 }
