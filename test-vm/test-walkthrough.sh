@@ -135,15 +135,33 @@ run_block() { # NAME: run the block; systemctl lines start the daemon as Debian 
 
 # The DHCP and TFTP servers this test started, by their pids.
 stop_dhcp() {
-	local p
-	for p in /run/dnsmasq/dnsmasq.pid /run/tftpd.pid; do
-		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null && rm -f "$p"
+	local p f pids=() i
+	for f in /run/dnsmasq/dnsmasq.pid /run/tftpd.pid; do
+		[ -f "$f" ] && pids+=("$(cat "$f")") && rm -f "$f"
 	done
 	if [ -f "$W/pids" ]; then
-		while read -r p; do kill "$p" 2>/dev/null; done < "$W/pids"
+		while read -r p; do pids+=("$p"); done < "$W/pids"
 		rm -f "$W/pids"
 	fi
-	sleep 1
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	# Wait until they are gone: the next server binds the same ports (67, 69),
+	# and on a loaded machine one second was not always enough.
+	for p in "${pids[@]}"; do
+		for ((i = 0; i < 100; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$p" 2>/dev/null
+	done
+}
+
+# A server is up only when its UDP port is bound (in.tftpd and dhcpd daemonize
+# or log a failed bind to syslog, which this namespace does not have).
+wait_udp_port() { # PORT WHAT
+	local i
+	for ((i = 0; i < 100; i++)); do
+		ss -Hlun "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "walkthrough test: $2 did not bind UDP port $1 within 10 s" >&2
+	return 1
 }
 
 # What "systemctl restart" runs, from Debian's units and init scripts
@@ -167,7 +185,8 @@ start_units() {
 			kea-dhcp4 -c /etc/kea/kea-dhcp4.conf > "$OUT/kea.log" 2>&1 &
 			echo $! >> "$W/pids" ;;
 		tftpd-hpa)
-			in.tftpd --listen --user tftp --address :69 --secure --pidfile /run/tftpd.pid -v /srv/tftp ;;
+			in.tftpd --listen --user tftp --address :69 --secure --pidfile /run/tftpd.pid -v /srv/tftp &&
+				wait_udp_port 69 in.tftpd ;;
 		nginx)
 			nginx -g 'daemon on; master_process on;' ;;
 		*) echo "walkthrough test: no way to start unit $u" >&2; return 1 ;;
