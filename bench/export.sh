@@ -23,7 +23,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 # run CMD...: wall and cpu seconds of one command into $wall and $cpu
 run() {
-	/usr/bin/time -f '%e %U %S' -o "$tmp/time" "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+	/usr/bin/time -f '%e %U %S' -o "$tmp/time" "$@" > /dev/null 2>"$tmp/err" || {
+		echo "bench/export: failed: $*: $(tail -n1 "$tmp/err")" >&2
+		echo "| $n | failed: ${1##*/} exited non-zero ($(tail -n1 "$tmp/err" | tr '|' '/' | cut -c1-100)) |"
+		exit 1
+	}
 	read -r wall u s < "$tmp/time"
 	cpu=$(echo "$u + $s" | bc -l | xargs printf '%.2f')
 }
@@ -54,6 +58,8 @@ EOC
 	}'
 }
 
+echo "## netinit-export at scale (bench/export.sh)"
+echo
 printf '| nodes | check | render (first) | render (again) | server checks | first render per 1k nodes | ratio to %s |\n' "${sizes%% *}"
 printf '|------:|------:|------:|------:|------:|------:|------:|\n'
 base=""
