@@ -44,10 +44,11 @@ if [ ! -s "$BUILD/initramfs.img" ]; then
 	make initramfs >&2 || { say "make initramfs failed"; exit 1; }
 fi
 
-# ---- the scripts: roots and boot first, then the others in name order ----
-scripts=(bench/roots.sh bench/boot.sh)
+# ---- the scripts: the network roots side by side first, then the host-only
+# ones (fetch, load, DHCP, render: minutes), then the other VM benchmarks ----
+scripts=(bench/roots.sh bench/fetch.sh bench/load.sh bench/net.sh bench/export.sh bench/boot.sh)
 for s in bench/*.sh; do
-	case $s in bench/run.sh|bench/lib.sh|bench/roots.sh|bench/boot.sh) continue ;; esac
+	[[ " ${scripts[*]} bench/run.sh bench/lib.sh " == *" $s "* ]] && continue
 	scripts+=("$s")
 done
 if [ -n "${BENCH_ONLY:-}" ]; then
