@@ -45,17 +45,8 @@ build_root() {
 	local tree=$BDIR/root.tree img=$BDIR/root.ext4
 	bash test-vm/mkroot.sh "$tree" >&2 || return 1
 	mv "$tree/sbin/init" "$tree/sbin/init.test"
-	# First command: read the uptime with shell builtins only (no fork), so
-	# the figure is when the real init started, not when a helper ran.
-	cat > "$tree/sbin/init" <<'INIT'
-#!/bin/sh
-[ -r /proc/uptime ] || /bin/busybox mount -t proc proc /proc
-read up idle < /proc/uptime; echo "BENCH-UPTIME $up"
-export PATH=/bin:/sbin
-echo "BENCH-ROOT pid=$$ root=$(grep ' / ' /proc/mounts | head -n1)"
-poweroff -f
-INIT
-	chmod 755 "$tree/sbin/init"
+	bench_uptime_init "$tree/sbin/init" 'export PATH=/bin:/sbin' \
+		'echo "BENCH-ROOT pid=$$ root=$(grep '"' / '"' /proc/mounts | head -n1)"'
 	# systemd (dracut's default) refuses to switch into a root without it.
 	cat > "$tree/etc/os-release" <<'EOF'
 NAME="netinit bench root"

@@ -8,6 +8,12 @@
 #                       missing or is itself a failure: a failed measurement is never
 #                       printed as a number (bench/README.md)
 #   cell V              V, or "failed: no figure" when V is empty
+#   bench_uptime_init FILE [LINE...]   write a /sbin/init (or /init) whose first
+#                       command reads /proc/uptime with shell builtins (no fork) and
+#                       prints "BENCH-UPTIME <s>", then runs LINE... and powers off
+#   bench_in_netns NAME SCRIPT ARGS...  run "bash SCRIPT --inner TMP ARGS" in a new
+#                       network namespace (per-PID name) with private mounts, then
+#                       kill what is left in it and remove it and TMP
 #   bench_floor OUT     a trivial initramfs whose own /init reports its uptime (the
 #                       kernel-only floor)
 #   bench_itools OUT CONF BOOT MODULES [EXTRA-MODULE...]   mkinitramfs with a copy of
@@ -37,6 +43,34 @@ ratio() {
 }
 cell() { if [ -n "${1:-}" ]; then echo "$1"; else echo "failed: no figure"; fi; }
 
+bench_uptime_init() {
+	local f=$1
+	shift
+	# The figure is when the real init started, not when a helper ran.
+	{
+		echo '#!/bin/sh'
+		echo '[ -r /proc/uptime ] || /bin/busybox mount -t proc proc /proc'
+		echo 'read up idle < /proc/uptime; echo "BENCH-UPTIME $up"'
+		[ $# -gt 0 ] && printf '%s\n' "$@"
+		echo '/bin/busybox poweroff -f'
+	} > "$f" && chmod 755 "$f"
+}
+
+bench_in_netns() {
+	local name=$1 script=$2 tmp ns rc
+	shift 2
+	tmp=$(mktemp -d "/tmp/netinit-$name.XXXXXX") && chmod 755 "$tmp" || return 1
+	ns=netinit-$name-$$
+	ip netns add "$ns" || { rm -rf "$tmp"; return 1; }
+	ip netns exec "$ns" unshare -m --propagation private bash "$script" --inner "$tmp" "$@"
+	rc=$?
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	sleep 0.3
+	ip netns del "$ns"
+	rm -rf "$tmp"
+	return $rc
+}
+
 bench_floor() {
 	local out=$1 tree=$BDIR/floor.tree bb rc
 	bb=$(readlink -f "$(command -v busybox)")
@@ -44,13 +78,7 @@ bench_floor() {
 	cp "$bb" "$tree/bin/busybox"
 	ln -s busybox "$tree/bin/sh"
 	mknod "$tree/dev/console" c 5 1 2>/dev/null || true
-	cat > "$tree/init" <<'INIT'
-#!/bin/sh
-[ -r /proc/uptime ] || /bin/busybox mount -t proc proc /proc
-read up idle < /proc/uptime; echo "BENCH-UPTIME $up"
-/bin/busybox poweroff -f
-INIT
-	chmod 755 "$tree/init"
+	bench_uptime_init "$tree/init"
 	(cd "$tree" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | zstd -q -19 -c) > "$out.tmp" &&
 		mv "$out.tmp" "$out"
 	rc=$?

@@ -29,22 +29,17 @@ RUNS=${BENCH_RUNS:-3}
 MU_RUNS=${BENCH_MU_RUNS:-$RUNS}
 ROOTS=${BENCH_ROOTS:-tiny debian}
 say() { echo "bench/roots: $*" >&2; }
+for r in $ROOTS; do
+	case $r in tiny|debian) ;; *) say "BENCH_ROOTS: unknown root '$r' (tiny, debian)"; exit 2 ;; esac
+done
 
 if [ "${1:-}" != --inner ]; then
 	[ "$(id -u)" = 0 ] || { say "needs root (network namespace, ganesha)"; exit 1; }
 	for t in ganesha.nfsd rpcbind nginx mksquashfs qemu-system-x86_64 unshare; do
 		command -v $t >/dev/null || { say "$t missing"; exit 1; }
 	done
-	tmp=$(mktemp -d /tmp/netinit-benchroots.XXXXXX); chmod 755 "$tmp"
-	ns=netinit-benchroots-$$
-	ip netns add "$ns" || exit 1
-	ip netns exec "$ns" unshare -m --propagation private bash "$0" --inner "$tmp"
-	rc=$?
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	sleep 0.3
-	ip netns del "$ns"
-	rm -rf "$tmp"
-	exit $rc
+	bench_in_netns benchroots "$0"
+	exit
 fi
 
 # ---- inside the namespace, private mounts ----
@@ -84,13 +79,7 @@ declare -A LABEL=(
 declare -A TREE SQFS
 tiny=$tmp/tiny
 bash test-vm/mkroot.sh "$tiny" >/dev/null || { say "mkroot failed"; exit 1; }
-cat > "$tiny/sbin/init" <<'INIT'
-#!/bin/sh
-[ -r /proc/uptime ] || /bin/busybox mount -t proc proc /proc
-read up idle < /proc/uptime; echo "BENCH-UPTIME $up"
-/bin/busybox poweroff -f
-INIT
-chmod 755 "$tiny/sbin/init"
+bench_uptime_init "$tiny/sbin/init"
 printf 'NAME="netinit bench root"\nID=netinit-bench\n' > "$tiny/etc/os-release"
 mkdir -p "$tmp/www"
 mksquashfs "$tiny" "$tmp/www/tiny.squashfs" -comp zstd -noappend -quiet >/dev/null || { say "mksquashfs failed"; exit 1; }
@@ -334,5 +323,6 @@ done
 echo
 echo "(The NFS/HTTP ratio goals are netinit's time divided by the competitor's: 0.15 means netinit takes at most 15 % of"
 echo "initramfs-tools' time. \"Above the floor\" is netinit's median minus the floor's median in this run.)"
-} | tee "$BDIR/roots.md"
 exit $rc
+} | tee "$BDIR/roots.md"
+exit "${PIPESTATUS[0]}"
