@@ -4,7 +4,8 @@
 # (rootfs.gz), decompressed into RAM while downloading and loop-mounted,
 # /usr mounted read-only from the master, a sized tmpfs (netinit.mount=).
 # Also a zstd'd ext4 image over TFTP mounted read-write (rw
-# netinit.writable=none), and live-boot's boot=live fetch=<url>.
+# netinit.writable=none), an xz'd ext4 image over HTTP (CONFIG_XZ), and
+# live-boot's boot=live fetch=<url>.
 # nginx and nfs-ganesha run in a network namespace made for the test with
 # QEMU, so the guest's 10.0.2.2 (QEMU user networking) is that namespace's
 # loopback; TFTP is QEMU's own server (tftp=DIR).  Nothing leaves it.
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 cannot() { echo "FAIL: ram: cannot run: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || cannot "needs root (network namespace, ganesha)"
-for t in nginx ganesha.nfsd rpcbind mksquashfs mkfs.ext4 zstd gzip ip unshare; do
+for t in nginx ganesha.nfsd rpcbind mksquashfs mkfs.ext4 zstd gzip xz ip unshare; do
 	command -v $t >/dev/null || cannot "$t missing (.ci/packages.txt)"
 done
 
@@ -46,6 +47,7 @@ mke2fs -q -F -t ext3 -d "$tmp/tree" "$tmp/rootfs.ext3" 24M || cannot "mke2fs ext
 gzip -c "$tmp/rootfs.ext3" > "$www/rootfs.gz"
 mke2fs -q -F -t ext4 -d "$tmp/tree" "$tmp/rootfs.ext4" 24M || cannot "mke2fs ext4 failed"
 zstd -q -c "$tmp/rootfs.ext4" > "$www/rootfs.ext4.zst"
+xz -T1 -c "$tmp/rootfs.ext4" > "$www/rootfs.ext4.xz"
 sed -i 's|^ram-image$|live-image|' "$tmp/tree/etc/netinit-test-root"
 mksquashfs "$tmp/tree" "$www/live/filesystem.squashfs" -quiet -noappend >/dev/null || cannot "mksquashfs failed"
 
@@ -116,6 +118,13 @@ if want zst-ext4-http; then
 	case_vm $n 240 "root=$U/rootfs.ext4.zst $base"
 	vm_expect $n 'zstd ext4 image: 25165824 bytes decompressed' "a zstd'd ext4 image over HTTP"
 	vm_expect $n 'NETINIT-TEST rootmark=ram-image' "boots"
+fi
+if want xz-ext4-http; then
+	n=ram-xz-ext4-http
+	case_vm $n 240 "root=$U/rootfs.ext4.xz $base"
+	vm_expect $n 'netinit fetch: .*rootfs.ext4.xz: [0-9]+ bytes in .*xz ext4 image: 25165824 bytes decompressed into RAM' "an xz'd ext4 image over HTTP is decompressed into RAM while downloading"
+	vm_expect $n 'NETINIT-TEST rootmark=ram-image' "boots"
+	vm_expect $n 'NETINIT-TEST root=overlay / overlay' "with the volatile layer on top"
 fi
 if want live-boot; then
 	n=ram-live-boot
