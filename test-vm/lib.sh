@@ -146,6 +146,31 @@ vm_wait() {
 #       NS (QEMU's 10.0.2.2 is NS's loopback), host name NAME from QEMU's
 #       DHCP, ttyS1 to build/vm/NAME-report.log; stops ganesha after.
 #       BOOT_RC: vm_run's status.
+#   vm_nginx_conf FILE TMP ROOT        an nginx.conf serving ROOT on
+#       127.0.0.1:8080 (daemon; pid TMP/nginx.pid, errors TMP/nginx-error.log)
+#   vm_shutdown_bound NAME T1 WANT BOUND   PASS if the console's kernel line
+#       "reboot: WANT" came less than BOUND s after uptime T1 (the guest's
+#       own clock: when systemctl reboot/poweroff was called)
+vm_nginx_conf() {
+	cat > "$1" <<EOC
+daemon on;
+pid $2/nginx.pid;
+error_log $2/nginx-error.log;
+worker_processes 1;
+events { worker_connections 64; }
+http { access_log off; sendfile on; server { listen 127.0.0.1:8080; root $3; } }
+EOC
+}
+vm_shutdown_bound() {
+	local n=$1 t1=$2 want=$3 bound=$4 t2
+	t2=$(vm_text "$n" | sed -n "s/^\[ *\([0-9.]*\)\] reboot: $want.*/\1/p" | head -n1)
+	if [ -n "$t1" ] && [ -n "$t2" ] && [ "$(echo "$t2 - $t1 < $bound" | bc)" = 1 ]; then
+		echo "PASS: $n: the shutdown took $(echo "$t2 - $t1" | bc) s (bound $bound s)"
+	else
+		echo "FAIL: $n: the shutdown did not end within $bound s (start ${t1:-?}, kernel's 'reboot: $want' ${t2:-?})"
+		vm_failures=$((vm_failures + 1))
+	fi
+}
 vm_ganesha_conf() {
 	local f=$1 rec=$2 id=1 p
 	shift 2

@@ -51,32 +51,12 @@ xz -T1 -c "$tmp/rootfs.ext4" > "$www/rootfs.ext4.xz"
 sed -i 's|^ram-image$|live-image|' "$tmp/tree/etc/netinit-test-root"
 mksquashfs "$tmp/tree" "$www/live/filesystem.squashfs" -quiet -noappend >/dev/null || cannot "mksquashfs failed"
 
-cat > "$tmp/nginx.conf" <<EOC
-daemon on;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-worker_processes 1;
-events { worker_connections 64; }
-http { access_log off; server { listen 127.0.0.1:8080; root $www; } }
-EOC
-cat > "$tmp/ganesha.conf" <<EOC
-NFS_CORE_PARAM { Protocols = 3, 4; NFS_Port = 2049; MNT_Port = 20048; }
-NFSV4 { Graceless = true; RecoveryBackend = fs; RecoveryRoot = "$tmp/recovery"; }
-EXPORT {
-	Export_Id = 1; Path = "$tmp/usr"; Pseudo = "$tmp/usr";
-	Access_Type = RO; Squash = No_Root_Squash; Protocols = 3, 4; Transports = TCP; SecType = sys;
-	FSAL { Name = VFS; }
-}
-EOC
+vm_nginx_conf "$tmp/nginx.conf" "$tmp" "$www"
+vm_ganesha_conf "$tmp/ganesha.conf" "$tmp/recovery" "$tmp/usr"
 ip netns add "$ns" || cannot "ip netns add failed"
 ip -n "$ns" link set lo up
 ip netns exec "$ns" nginx -c "$tmp/nginx.conf" -p "$tmp" || cannot "nginx did not start"
-cat > "$tmp/servers.sh" <<EOC
-mount -t tmpfs tmpfs /run && mkdir -p /run/rpcbind || exit 9
-rpcbind -w || exit 10
-ganesha.nfsd -f "$tmp/ganesha.conf" -L "$tmp/ganesha.log" -p "$tmp/ganesha.pid" -N NIV_EVENT || exit 11
-for i in \$(seq 100); do grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" 2>/dev/null && break; sleep 0.2; done
-EOC
+vm_ns_servers_script "$tmp/servers.sh" "$tmp/ganesha.conf" "$tmp"
 
 want() { [ -z "${RAM_CASES:-}" ] || [[ " $RAM_CASES " == *" $1 "* ]]; }
 # case_vm NAME TIMEOUT APPEND [netdev extra]: the servers and QEMU in one private /run (rpcbind)
