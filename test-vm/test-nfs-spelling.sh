@@ -14,6 +14,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh
+T0=$(date +%s)
 
 cannot() { echo "FAIL: nfs-spelling: cannot run: $*"; exit 1; }
 SRV=10.78.0.1
@@ -196,4 +197,5 @@ if want silent-v4 || want silent-v3; then
 	want silent-v3 && silent nfs-silent-v3 "root=/dev/nfs nfsroot=$SILENT:/srv/root,tcp,v3"
 fi
 kill "$(cat "$tmp/ganesha.pid")" 2>/dev/null
+echo "note: test-nfs-spelling took $(($(date +%s) - T0)) s" >&2
 vm_result

@@ -13,6 +13,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh
+T0=$(date +%s)
 
 cannot() { echo "FAIL: ram: cannot run: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || cannot "needs root (network namespace, ganesha)"
@@ -113,4 +114,5 @@ if want live-boot; then
 	vm_expect $n 'NETINIT-TEST rootmark=live-image' "a live-boot line boots unchanged"
 	vm_expect $n 'NETINIT-TEST root=overlay / overlay' "with a tmpfs overlay, as live-boot does"
 fi
+echo "note: test-ram took $(($(date +%s) - T0)) s" >&2
 vm_result
