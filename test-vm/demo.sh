@@ -201,7 +201,7 @@ for n in $NODES; do boot_node "$n" || die "cannot attach $n to the bridge"; done
 echo "  consoles: $VM_DIR/demo-node1.log $VM_DIR/demo-node2.log"
 # The boot is over when debtest-report (after multi-user.target) says so.
 for n in $NODES; do
-	vm_wait_for "demo-$n-report" '^DEBTEST state: ' 1500 "$n reached multi-user.target" >/dev/null ||
+	vm_wait_for "demo-$n-report" '^DEBTEST failed-count: ' 1500 "$n reached multi-user.target" >/dev/null ||
 		{ vm_log_tail "demo-$n"; die "$n did not finish booting (console: $VM_DIR/demo-$n.log)"; }
 	echo "  [$((SECONDS - T0)) s] $n booted: systemd state '$(vm_report "demo-$n" state)', $(vm_report "demo-$n" failed-count) failed units"
 	vm_login "demo-$n" root "$n" 1 300 >/dev/null || die "cannot log in on $n's console"
@@ -209,7 +209,7 @@ done
 
 # facts NAME: one line of KEY=VALUE the node reports about itself.
 facts() {
-	vm_sh "demo-$1" 60 'echo "mac=$(cat /sys/class/net/eth0/address) ip=$(ip -4 -o addr show eth0 | awk "{print \$4}") host=$(hostname) root=$(findmnt -n -o FSTYPE,SOURCE / | tr -s " " ,) etc=$(findmnt -n -o FSTYPE,SOURCE -T /etc | tr -s " " ,) vers=$(findmnt -n -o OPTIONS / | grep -o "vers=[0-9.]*" | cut -d= -f2) wr=$(grep -o "netinit.writable=[a-z]*" /proc/cmdline | cut -d= -f2) url=$(grep -o "root=http[^ ]*" /proc/cmdline | cut -d= -f2) init=$(sed -n "s/^total=//p" /run/netinit/timings) mu=$(systemctl show -P ActiveEnterTimestampMonotonic multi-user.target)"' |
+	vm_sh "demo-$1" 60 'echo "mac=$(cat /sys/class/net/eth0/address) ip=$(ip -4 -o addr show eth0 | awk "{print \$4}") host=$(hostname) root=$(findmnt -n -o FSTYPE,SOURCE / | tr -s " " ,) etc=$(findmnt -n -o FSTYPE,SOURCE -T /etc | tr -s " " ,) vers=$(findmnt -n -o OPTIONS / | tr , "\n" | sed -n "s/^vers=//p") wr=$(grep -o "netinit.writable=[a-z]*" /proc/cmdline | cut -d= -f2) url=$(grep -o "root=http[^ ]*" /proc/cmdline | cut -d= -f2) init=$(sed -n "s/^total=//p" /run/netinit/timings) mu=$(systemctl show -P ActiveEnterTimestampMonotonic multi-user.target)"' |
 		grep '^mac=' | tail -n1
 }
 f() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<< "$1"; }
@@ -242,7 +242,7 @@ mid1=$(vm_sh demo-node1 30 'cat /etc/machine-id' | tail -n1)
 echo "  on the server: $SITE/nodes/node1/etc/demo-survives: $(cat "$SITE/nodes/node1/etc/demo-survives" 2>&1)"
 echo "  node1# systemctl reboot   (firmware, PXE, netinit and systemd again)"
 vm_send demo-node1 $'systemctl reboot\n'
-vm_wait_for demo-node1-report '^DEBTEST state: ' 1500 "node1 booted again" 2 >/dev/null ||
+vm_wait_for demo-node1-report '^DEBTEST failed-count: ' 1500 "node1 booted again" 2 >/dev/null ||
 	{ vm_log_tail demo-node1; die "node1 did not come back after its reboot"; }
 vm_login demo-node1 root node1 2 300 >/dev/null || die "cannot log in on node1 after its reboot"
 echo "  [$((SECONDS - T0)) s] node1 is back: systemd state '$(vm_report_all demo-node1-report state | tail -n1)', $(vm_report_all demo-node1-report failed-count | tail -n1) failed units"

@@ -164,20 +164,20 @@ vm_login() {
 
 # vm_sh NAME SECONDS COMMAND: run COMMAND (one line) in the shell logged in on
 # NAME's console; print its output (stdout and stderr), return its status
-# (99: no end within SECONDS).  The tag is computed by the shell, so the
+# (99: no end within SECONDS).  The tag (unique: the time in ns, as callers
+# run this in $(...) subshells) is computed by the node's shell, so the
 # echoed command line never matches it.
-VM_SH_N=0
 vm_sh() {
-	local name=$1 secs=$2 cmd=$3 log i t
+	local name=$1 secs=$2 cmd=$3 log i n t rc
 	log=$(vm_log "$name")
-	VM_SH_N=$((VM_SH_N + 1))
-	t=V$VM_SH_N
-	vm_send "$name" "vt=V\$(($VM_SH_N)); { $cmd; } 2>&1 | sed \"s/^/<\$vt> /\"; echo \"<\$vt-end \${PIPESTATUS[0]}>\""$'\n'
+	n=$(date +%s%N)
+	t=V$n
+	vm_send "$name" "vt=V\$(($n)); { $cmd; } 2>&1 | sed \"s/^/<\$vt> /\"; echo \"<\$vt-end \${PIPESTATUS[0]}>\""$'\n'
 	for ((i = 0; i < secs * 5; i++)); do
 		grep -aq "<$t-end [0-9]*>" "$log" && break
 		sleep 0.2
 	done
 	tr -d '\r' < "$log" | sed -n "s/^.*<$t> //p"
-	local rc; rc=$(tr -d '\r' < "$log" | sed -n "s/^.*<$t-end \([0-9]*\)>.*/\1/p" | head -n1)
+	rc=$(tr -d '\r' < "$log" | sed -n "s/^.*<$t-end \([0-9]*\)>.*/\1/p" | head -n1)
 	return "${rc:-99}"
 }
