@@ -33,7 +33,7 @@ done
 tb=$(date +%s)
 bash test-vm/debroot.sh || cannot "test-vm/debroot.sh failed"
 echo "note: debian: root image ready in $(($(date +%s) - tb)) s"
-tree=$PWD/$BUILD/debian/root
+tree=$(readlink -f "$BUILD/debian/root")  # the real path: ganesha exports it, not a symlink to it
 
 tmp=$(mktemp -d /tmp/netinit-vmdeb.XXXXXX)
 chmod 755 "$tmp"
