@@ -67,6 +67,7 @@ declare -A MAC=([node1]=52:54:00:80:00:01 [node2]=52:54:00:80:00:02)
 declare -A IP=([node1]=10.80.0.11 [node2]=10.80.0.12)
 declare -A MEM=([node1]=1024 [node2]=2048)  # node2 holds its 108 MiB image in RAM
 JOBS=()  # background jobs (own session: setsid), killed as groups
+exec {OUT}>&1  # the demo's stdout: a trap may run inside a step whose output goes elsewhere
 
 cleanup() {
 	local rc=$? p n
@@ -78,15 +79,21 @@ cleanup() {
 	done
 	site_down  # dnsmasq, nginx, then every process left in the namespace (ganesha, rpcbind, QEMU); the taps go with it
 	rm -f "$SITE"/run/*.pid "$VM_DIR"/demo-node[12].serial.*
-	[ "$rc" = 0 ] || echo "demo: stopped (exit $rc); servers, QEMU and namespace $SITE_NS cleaned up; logs: $VM_DIR/demo-node*.log, $SITE/log/"
+	[ "$rc" = 0 ] || echo "demo: stopped (exit $rc); servers, QEMU and namespace $SITE_NS cleaned up; logs: $VM_DIR/demo-node*.log, $SITE/log/" >&"$OUT"
 	exit "$rc"
 }
 trap cleanup EXIT
-trap 'echo; echo "demo: interrupted"; exit 130' INT TERM
+trap 'echo >&"$OUT"; echo "demo: interrupted" >&"$OUT"; exit 130' INT TERM
 
 # bg CMD...: run a long step in its own session (killable as a group on
 # Ctrl-C, which bash's trap would otherwise only see once the step ended).
-bg() { setsid -w "$@" & JOBS+=($!); wait $!; }
+bg() {
+	local rc
+	setsid -w "$@" & JOBS+=($!)
+	wait $!; rc=$?
+	unset 'JOBS[-1]'
+	return $rc
+}
 # alive PID: running (a zombie, an exited child not yet waited for, is not)
 alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
 
