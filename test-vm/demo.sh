@@ -106,7 +106,11 @@ tree=$(readlink -f "$BUILD/debian/root")
 
 # ---- 2. the site, rendered ----
 step "2. the site: drop-ins -> netinit-export render"
-rm -rf "$SITE"; mkdir -p "$SITE"/{etc/nodes.d,images/debian,tftp,nodes,keys,log,out,run,distcc}
+# A fresh site each run (node1's directory too), but the key pair and the
+# initramfs made with it are kept while what they are made of is unchanged.
+mkdir -p "$SITE"
+find "$SITE" -mindepth 1 -maxdepth 1 ! -name keys ! -name initramfs.img -exec rm -rf {} +
+mkdir -p "$SITE"/{etc/nodes.d,images/debian,tftp,nodes,keys,log,out,run,distcc}
 chmod 755 "$SITE"
 ln -s "$(readlink -f "$BUILD/debian/root.squashfs")" "$SITE/images/debian/root.squashfs"
 kver=${KVER:-$(ls -1 /lib/modules | sort -V | tail -n 1)}
@@ -157,12 +161,17 @@ mac = ${MAC[node2]}
 ip = ${IP[node2]}
 image = debian-http
 EOC
-build/netinit-export -q -c "$SITE/etc" keygen > "$SITE/log/keygen.log" 2>&1 || die "netinit-export keygen: $(tail -n 3 "$SITE/log/keygen.log")"
+[ -s "$SITE/keys/site.key" ] && [ -s "$SITE/keys/site.pub" ] ||
+	build/netinit-export -q -c "$SITE/etc" keygen > "$SITE/log/keygen.log" 2>&1 || die "netinit-export keygen: $(tail -n 3 "$SITE/log/keygen.log")"
 # The initramfs trusts the site key and carries the example hooks (40-distccd
 # turns distccd on for the cluster network).
-bash mkinitramfs/netinit-mkinitramfs --kver "$kver" --init build/init.stripped --key "$SITE/keys/site.pub" \
+if [ -s "$SITE/initramfs.img" ] && [ -z "$(find build/init.stripped mkinitramfs/netinit-mkinitramfs hooks/examples "$SITE/keys/site.pub" \
+	"/lib/modules/$kver/modules.dep" -newer "$SITE/initramfs.img" 2>/dev/null)" ]; then
+	echo "  initramfs: $SITE/initramfs.img (kept: made from this init, these hooks and this key)"
+else bash mkinitramfs/netinit-mkinitramfs --kver "$kver" --init build/init.stripped --key "$SITE/keys/site.pub" \
 	--hooks hooks/examples --output "$SITE/initramfs.img" > "$SITE/log/mkinitramfs.log" 2>&1 ||
 	die "netinit-mkinitramfs: $(tail -n 3 "$SITE/log/mkinitramfs.log")"
+fi
 build/netinit-export -c "$SITE/etc" check > "$SITE/log/check.log" 2>&1 || die "netinit-export check: $(tail -n 5 "$SITE/log/check.log")"
 bg build/netinit-export -v -c "$SITE/etc" render > "$SITE/log/render.log" 2>&1 || die "netinit-export render: $(tail -n 5 "$SITE/log/render.log")"
 sed 's/^/  drop-in: /' "$SITE/etc/nodes.d/10-demo.conf" | grep -v ': $'
