@@ -261,7 +261,7 @@ vm_send demo-node1 $'systemctl reboot\n'
 vm_wait_for demo-node1-report '^DEBTEST failed-count: ' 1500 "node1 booted again" 2 >/dev/null ||
 	{ vm_log_tail demo-node1; die "node1 did not come back after its reboot"; }
 vm_login demo-node1 root node1 2 300 >/dev/null || die "cannot log in on node1 after its reboot"
-echo "  [$((SECONDS - T0)) s] node1 is back: systemd state '$(vm_report_all demo-node1-report state | tail -n1)', $(vm_report_all demo-node1-report failed-count | tail -n1) failed units"
+echo "  [$((SECONDS - T0)) s] node1 is back: systemd state '$(vm_report_all demo-node1 state | tail -n1)', $(vm_report_all demo-node1 failed-count | tail -n1) failed units"
 after=$(vm_sh demo-node1 30 'cat /etc/demo-survives' | tail -n1)
 mid2=$(vm_sh demo-node1 30 'cat /etc/machine-id' | tail -n1)
 if [ "$after" = "$stamp" ]; then echo "demo: survived: node1's /etc/demo-survives after the reboot: '$after'"

@@ -129,11 +129,11 @@ boot() {
 	echo "note: $name: QEMU ran $(($(date +%s) - t)) s (rc $BOOT_RC)"
 }
 
-rep() { vm_report "$1-report" "$2"; }
+rep() { vm_report "$1" "$2"; }
 
 check_boot() { # NAME NETWORK-MANAGER THEN ROOT-REGEX [HOST]
 	local n=$1 net=$2 then=$3 rootre=$4 host=${5:-$1} r=$1-report
-	vm_expect "$n" 'netinit mount: ' "netinit mounted the root"
+	vm_expect "$n" 'netinit (mount|nfs): .*mounted|netinit mount: ' "netinit mounted the root"
 	vm_expect "$r" '^DEBTEST pid1: systemd' "systemd is PID 1"
 	vm_expect "$r" '^DEBTEST state: running' "the system reaches multi-user.target, state 'running' (no failed unit)"
 	vm_expect "$r" '^DEBTEST failed-count: 0' "systemctl --failed lists no unit"
@@ -149,7 +149,7 @@ check_boot() { # NAME NETWORK-MANAGER THEN ROOT-REGEX [HOST]
 	else pass "$n" "the new root's PID 1 inherits no fd from netinit (only 0-2 -> /dev/console)"; fi
 	vm_expect "$r" '^DEBTEST journal: .*netinit net: ' "journalctl -b shows netinit's net stage messages"
 	vm_expect "$r" '^DEBTEST journal: .*netinit dhcp: ' "journalctl -b shows netinit's dhcp stage messages"
-	vm_expect "$r" '^DEBTEST journal: .*netinit mount: ' "journalctl -b shows netinit's mount stage messages"
+	vm_expect "$r" '^DEBTEST journal: .*netinit (mount|nfs): ' "journalctl -b shows netinit's mount stage messages"
 	vm_expect "$r" "^DEBTEST hostname: $host[[:space:]]*\$" "the host name is the DHCP one ($host), not the image's"
 	# The address: the lease's, kept from the initramfs to after the network
 	# managers stopped at shutdown, never deleted in between.
@@ -203,14 +203,14 @@ persistent() {
 	local pers="$nfs3 netinit.writable=persistent netinit.writable.base=10.0.2.2:$tmp/nodes" d=$tmp/nodes/$PHOST m1 m2 boots
 	[ -d "$d/etc" ] || return
 	boot deb-nfs-pers-a 900 1024 "$pers $common debtest.net=networkd debtest.then=reboot" "$PHOST"
-	check_boot deb-nfs-pers-a networkd reboot '10\.0\.2\.2:[^ ]+ nfs ro' "$PHOST"
+	check_boot deb-nfs-pers-a networkd reboot '10\.0\.2\.2:[^ ]+ +nfs +ro' "$PHOST"
 	vm_expect deb-nfs-pers-a "netinit writable: persistent: 10\.0\.2\.2:$d bound over /etc /var /tmp" "the node's own etc, var, tmp are bound over the shared root's"
 	vm_expect deb-nfs-pers-a 'Initializing machine ID from' "first boot: systemd makes the machine-id"
 	m1=$(tr -d '\n' < "$d/etc/machine-id" 2>/dev/null)
 	if [[ $m1 =~ ^[0-9a-f]{32}$ ]]; then pass deb-nfs-pers-a "systemd wrote /etc/machine-id ($m1) into the node's directory on the server"
 	else fail deb-nfs-pers-a "/etc/machine-id on the server after the first boot is '$m1'"; fi
 	boot deb-nfs-pers-b 900 1024 "$pers $common debtest.net=networkd debtest.then=poweroff" "$PHOST"
-	check_boot deb-nfs-pers-b networkd poweroff '10\.0\.2\.2:[^ ]+ nfs ro' "$PHOST"
+	check_boot deb-nfs-pers-b networkd poweroff '10\.0\.2\.2:[^ ]+ +nfs +ro' "$PHOST"
 	vm_reject deb-nfs-pers-b 'Initializing machine ID from' "after the reboot systemd finds its machine-id (kept in the node's /etc)"
 	m2=$(tr -d '\n' < "$d/etc/machine-id" 2>/dev/null)
 	if [ -n "$m1" ] && [ "$m1" = "$m2" ]; then pass deb-nfs-pers-b "/etc/machine-id is the same after the reboot ($m2)"
