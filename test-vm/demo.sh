@@ -179,7 +179,7 @@ for n in $NODES; do
 	echo "  pxelinux.cfg/01-${MAC[$n]//:/-} ($n): $(sed -n 's/^ *APPEND //p' "$SITE/tftp/pxelinux.cfg/01-${MAC[$n]//:/-}")"
 done
 echo "  ganesha exports: $(grep -c '^EXPORT' "$SITE/out/ganesha.conf") ($(sed -n 's/^\tPath = //p' "$SITE/out/ganesha.conf" | tr '\n' ' '))"
-echo "  node1's directory, seeded from the image: $SITE/nodes/node1 ($(ls "$SITE/nodes/node1" | tr '\n' ' '); $(cat "$SITE/nodes/node1/.netinit-owner"))"
+echo "  node1's directory, seeded from the image: $SITE/nodes/node1 ($(ls "$SITE/nodes/node1" | tr '\n' ' '); owner $(grep '^mac=' "$SITE/nodes/node1/.netinit-owner"))"
 echo "  manifest: $(grep -E '^(name|version|size|sha256)' "$SITE/images/debian/root.squashfs.manifest" | tr '\n' ' ')"
 
 # ---- 3. the servers ----
