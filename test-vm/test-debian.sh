@@ -109,7 +109,13 @@ ip netns exec "$ns" nginx -c "$tmp/nginx.conf" -p "$tmp" || cannot "nginx did no
 # QEMU must share it with ganesha, so one shell starts both (as test-nfs.sh).
 cat > "$tmp/servers.sh" <<EOC
 mount -t tmpfs tmpfs /run; mkdir -p /run/rpcbind
-rpcbind -w || exit 10
+# rpcbind in the foreground, its pid kept: each boot stops the rpcbind it
+# started (an older one still holding port 111 would answer the node's
+# lookups with the registrations of a ganesha that is gone).
+rpcbind -f -w & echo \$! > "$tmp/rpcbind.pid"
+for i in \$(seq 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
+[ -S /run/rpcbind.sock ] || exit 10
+: > "$tmp/ganesha.log"  # this boot's: the wait below must not see the last one's line
 ganesha.nfsd -f "$tmp/ganesha.conf" -L "$tmp/ganesha.log" -p "$tmp/ganesha.pid" -N NIV_EVENT || exit 11
 for i in \$(seq 100); do grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" 2>/dev/null && break; sleep 0.2; done
 EOC
@@ -123,7 +129,7 @@ boot() {
 		source test-vm/lib.sh
 		VM_MEM=$mem VM_NETDEV_EXTRA=,hostname=$host vm_run $name $to '$append' -serial file:$VM_DIR/$name-report.log
 		rc=\$?
-		kill \$(cat $tmp/ganesha.pid) 2>/dev/null; rm -f $tmp/ganesha.pid; sleep 0.3
+		kill \$(cat $tmp/ganesha.pid) \$(cat $tmp/rpcbind.pid) 2>/dev/null; rm -f $tmp/ganesha.pid $tmp/rpcbind.pid; sleep 0.3
 		exit \$rc"
 	BOOT_RC=$?
 	echo "note: $name: QEMU ran $(($(date +%s) - t)) s (rc $BOOT_RC)"
