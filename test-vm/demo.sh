@@ -127,7 +127,10 @@ initrd = netinit/initramfs.img
 kernel-source = /boot/vmlinuz-$kver
 initrd-source = $SITE/initramfs.img
 dnsmasq-tftp = yes
-cmdline = console=ttyS0 panic=30
+# systemd's default start timeout (90 s) also bounds its wait for a device:
+# under TCG on a loaded machine udev can take longer to announce ttyS0, and
+# the console's getty (the demo's way in) would be given up.
+cmdline = console=ttyS0 panic=30 systemd.default_timeout_start_sec=600
 public-key = $SITE/keys/site.pub
 secret-key = $SITE/keys/site.key
 outputs = dnsmasq pxelinux ganesha nodedirs nginx manifests tftp
