@@ -237,7 +237,7 @@ row() { # NAME FACTS
 	case $(f "$x" root) in
 	nfs*) src="NFSv$(f "$x" vers) $(f "$x" root | cut -d, -f2)" ;;
 	overlay*) src="$(f "$x" url) (squashfs in RAM)"
-		vm_text "demo-$n" | grep -aq 'netinit verify: .*good signature' && src="$src, signature verified" ;;
+		vm_text "demo-$n" | grep -a 'netinit verify: .*good signature' >/dev/null && src="$src, signature verified" ;;  # no -q: pipefail
 	*) src=$(f "$x" root) ;;
 	esac
 	wr=$(f "$x" wr)
