@@ -118,6 +118,7 @@ for i in \$(seq 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
 : > "$tmp/ganesha.log"  # this boot's: the wait below must not see the last one's line
 ganesha.nfsd -f "$tmp/ganesha.conf" -L "$tmp/ganesha.log" -p "$tmp/ganesha.pid" -N NIV_EVENT || exit 11
 for i in \$(seq 100); do grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" 2>/dev/null && break; sleep 0.2; done
+grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" || { echo "FAIL: debian: ganesha did not start: \$(tail -n 3 "$tmp/ganesha.log")"; exit 12; }
 EOC
 
 # boot NAME TIMEOUT MEM "KERNEL ARGS" [HOST]: QEMU in the namespace, host name
@@ -129,7 +130,14 @@ boot() {
 		source test-vm/lib.sh
 		VM_MEM=$mem VM_NETDEV_EXTRA=,hostname=$host vm_run $name $to '$append' -serial file:$VM_DIR/$name-report.log
 		rc=\$?
-		kill \$(cat $tmp/ganesha.pid) \$(cat $tmp/rpcbind.pid) 2>/dev/null; rm -f $tmp/ganesha.pid $tmp/rpcbind.pid; sleep 0.3
+		# ganesha first, and gone (it unregisters from rpcbind, and holds
+		# the ports the next boot's ganesha binds), then rpcbind.
+		for p in ganesha rpcbind; do
+			pid=\$(cat $tmp/\$p.pid 2>/dev/null); [ -n \"\$pid\" ] || continue
+			kill \$pid 2>/dev/null
+			for i in \$(seq 150); do kill -0 \$pid 2>/dev/null || break; sleep 0.2; done
+			rm -f $tmp/\$p.pid
+		done
 		exit \$rc"
 	BOOT_RC=$?
 	echo "note: $name: QEMU ran $(($(date +%s) - t)) s (rc $BOOT_RC)"
