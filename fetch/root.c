@@ -100,32 +100,16 @@ static int collect_urls(struct fetch_job *j, const struct boot_plan *p,
 			const struct net_lease *lease)
 {
 	const struct plan_image *im = &p->image;
-	char host[256], url[URL_MAX];
+	char host[256];
 	uint8_t mac[6];
 	bool have_mac;
-	int r;
 
 	if (im->from_lease < im->nurl)
 		nl_info("fetch", "root from DHCP: %s", im->url[im->from_lease]);
 	find_hostname(&p->node, lease, host, sizeof(host));
 	/* the lease's interface first when the lease named the image (as before the plan) */
 	have_mac = find_mac(&p->node, lease && im->from_lease < im->nurl ? lease->ifname : "", mac);
-	j->seed = have_mac ? url_seed(mac, 6) : url_seed(host, strlen(host));
-	for (size_t i = 0; i < im->nurl; i++) {
-		r = url_expand(im->url[i], host, have_mac ? mac : NULL, url, sizeof(url));
-		if (r == -ENXIO) {
-			nl_err("fetch", "'%s': %%h needs a valid host name (have '%s'), %%m a MAC "
-			       "address (%s)", im->url[i], host, have_mac ? "have one" : "none found");
-			return r;
-		}
-		if (r < 0) {
-			nl_err("fetch", "'%s': a '%%' must be %%h, %%m, %%%% or %%XX", im->url[i]);
-			return r;
-		}
-		if ((r = fetch_job_add_url(j, url)) < 0)
-			return r;
-	}
-	return 0;
+	return fetch_job_add_expanded(j, im->url, im->nurl, host, have_mac ? mac : NULL);
 }
 
 /* netinit.fetch.timeout=: a transfer that stalls (under 1 KiB/s) this long

@@ -109,11 +109,13 @@ static void plan_writable(const struct cmdline *cl, struct plan_writable *w, str
 	else if (cl->writable_base[0] || cl->nwritable_dirs || cl->collision_fail)
 		PWARN(c, "mount", "netinit.writable.base=, .dirs= and .collision= are only used with "
 		      "netinit.writable=persistent (this boot: %s)", cl->writable);
-	strscpy_ok(w->hostfiles, cl->hostfiles, sizeof(w->hostfiles));
-	if (cl->hostfiles[0] && w->mode == PLAN_RW_NONE)
+	for (w->nhostfiles = 0; w->nhostfiles < cl->nhostfiles; w->nhostfiles++)
+		strscpy_ok(w->hostfiles[w->nhostfiles], cl->hostfiles[w->nhostfiles],
+			   sizeof(w->hostfiles[0]));
+	if (cl->nhostfiles && w->mode == PLAN_RW_NONE)
 		PERR(c, "mount", "netinit.hostfiles= is unpacked over the volatile layer, and "
 		     "netinit.writable=none has none");
-	else if (cl->hostfiles[0] && w->mode == PLAN_RW_PERSISTENT)
+	else if (cl->nhostfiles && w->mode == PLAN_RW_PERSISTENT)
 		PWARN(c, "mount", "netinit.hostfiles=: with netinit.writable=persistent the per-host "
 		      "files are unpacked only when the boot falls back to a volatile layer");
 }
@@ -529,8 +531,8 @@ static void print_writable(const struct plan_writable *w, FILE *out)
 			fprintf(out, "%s%s", i ? "," : "", h->dirs[i]);
 		fprintf(out, "\nwritable.collision=%s\n", h->collision_fail ? "fail" : "volatile");
 	}
-	if (w->hostfiles[0])
-		fprintf(out, "writable.hostfiles=%s\n", w->hostfiles);
+	for (size_t i = 0; i < w->nhostfiles; i++)
+		fprintf(out, "writable.hostfiles=%s\n", w->hostfiles[i]);
 }
 
 const char *nfs_version_name(const struct plan_nfs *n)

@@ -98,7 +98,9 @@ struct plan_hostdir {
 struct plan_writable {
 	enum plan_writable_mode mode;
 	struct plan_hostdir hostdir;     /* PLAN_RW_PERSISTENT */
-	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=, %h not expanded; "" = none */
+	/* netinit.hostfiles=, in cmdline order, %h not expanded; none = no per-host files */
+	char hostfiles[CMDLINE_MAX_LIST][CMDLINE_MAX_URL];
+	size_t nhostfiles;
 };
 
 /* Who this node is, as far as the command line says (the lease and sysfs

@@ -171,6 +171,9 @@ static const struct row rows[] = {
 	  { "writable=persistent" } },
 	{ "writable_hostfiles", "root=http://s/r netinit.hostfiles=http://s/hosts/%h.tar", { 0 }, "",
 	  { "writable.hostfiles=http://s/hosts/%h.tar" } },
+	{ "writable_hostfiles_mirrors", "root=http://s/r netinit.hostfiles=http://s/hosts/%h.tar "
+	  "netinit.hostfiles=tftp://t/%h.tar", { 0 }, "",
+	  { "writable.hostfiles=http://s/hosts/%h.tar\nwritable.hostfiles=tftp://t/%h.tar" } },
 	{ "writable_hostfiles_none", "root=http://s/r netinit.writable=none "
 	  "netinit.hostfiles=http://s/hosts/%h.tar", { 0 }, "mount", { "writable=none" } },
 
