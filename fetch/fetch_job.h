@@ -43,6 +43,10 @@ int fetch_job_add_expanded(struct fetch_job *j, const char (*urls)[URL_MAX], siz
  * 0; -ENOENT only when every try was "not on this server" (HTTP 404, TFTP
  * error 1), else the last other failure (-ENOSPC/-ENOMEM at once). */
 int fetch_job_run(struct fetch_job *j);
+/* netinit.fetch.timeout= and netinit.fetch.retries= of the plan, for every
+ * download of the boot (the root, per-host files): fetch/root.c. */
+struct boot_plan;
+void fetch_opts_from_plan(struct fetch_opts *o, const struct boot_plan *p);
 
 /* Bytes that a target directory can take: statvfs, and MemAvailable for
  * tmpfs/ramfs. */

@@ -94,6 +94,7 @@ int fetch_hostfiles(const struct boot_plan *p, const struct net_lease *lease, co
 	    (r = fetch_job_verify_plan(&j, keydir, &p->verify)) < 0)
 		return r;
 	j.has_pin = false; /* netinit.sha256= pins the root image, not these files */
+	fetch_opts_from_plan(&j.opts, p);
 	j.opts.dns = lease;
 	mkdir_p(FETCH_RUN_DIR, 0755);
 	fd = open(HF_FILE, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);

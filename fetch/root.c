@@ -114,8 +114,10 @@ static int collect_urls(struct fetch_job *j, const struct boot_plan *p,
 
 /* netinit.fetch.timeout=: a transfer that stalls (under 1 KiB/s) this long
  * is aborted and retried; netinit.fetch.retries=: tries per server. */
-static void apply_image_opts(struct fetch_opts *o, const struct plan_image *im)
+void fetch_opts_from_plan(struct fetch_opts *o, const struct boot_plan *p)
 {
+	const struct plan_image *im = &p->image;
+
 	if (im->stall_s > 0) {
 		o->low_speed_time_s = (unsigned)im->stall_s;
 		if (o->connect_timeout_ms > (unsigned)im->stall_s * 1000)
@@ -140,7 +142,7 @@ int fetch_root(const struct boot_plan *p, const struct net_lease *lease, const c
 		return r;
 	if ((r = collect_urls(&j, p, lease)) < 0)
 		return r;
-	apply_image_opts(&j.opts, &p->image);
+	fetch_opts_from_plan(&j.opts, p);
 	j.opts.dns = lease;
 	if ((r = fetch_job_verify_plan(&j, keydir, &p->verify)) < 0)
 		return r;

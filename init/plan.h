@@ -91,6 +91,12 @@ struct plan_hostdir {
 	size_t ndirs;
 	bool collision_fail;     /* netinit.writable.collision=fail */
 	int version;             /* the NFS root's version when it has one, else 0 (4, then 3) */
+	/* On the NFS root's server: the root's options and minor version too,
+	 * so the kernel shares the root's NFS client (mount/hostdir.c) */
+	bool root_options;
+	char options[512];
+	bool has_minor;
+	int minor;
 	int wait_s;              /* retry the mount this long (rd.timeout=) */
 	int retry_s;             /* rd.retry= */
 };
