@@ -11,7 +11,9 @@
 #             (kernel start -> real init): the goal's figure;
 #   netinit   netinit's own part of it (its "timings:" line, total - kernel);
 #   mount     the first NFS mount's start -> exec of the real init (the
-#             root, the writable layer, the hand-over), kernel timestamps.
+#             root, the writable layer, the hand-over), kernel timestamps;
+#   RPCs      NFS calls the node's client made until the real init
+#             (/proc/net/rpc/nfs "rpc" line): the same on a loaded host.
 # Medians with min-max.  stdout: a markdown section (also
 # build/bench/persistent.md).
 # Needs root; starts servers on fixed ports: run it under
@@ -52,6 +54,7 @@ cat > "$tree/sbin/init" <<'INIT'
 read up idle < /proc/uptime; echo "BENCH-UPTIME $up"
 export PATH=/bin:/sbin
 echo "BENCH-ROOT etc=$(grep ' /etc ' /proc/mounts | cut -d' ' -f3) root=$(grep ' / ' /proc/mounts | head -n1)"
+echo "BENCH-RPC $(awk '$1 == "rpc" { print $2 }' /proc/net/rpc/nfs)"
 dmesg | grep 'netinit' | sed 's/^/BENCH-KMSG /'
 poweroff -f
 INIT
@@ -79,9 +82,9 @@ for _ in $(seq 100); do grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" 2>/d
 base="root=/dev/nfs nfsroot=10.0.2.2:$tree,vers=3,proto=tcp,port=2049,mountport=20048,mountproto=tcp ip=dhcp panic=1 quiet"
 # kmsg seconds of the first line matching $2 in log $1
 kts() { grep -a "BENCH-KMSG" "$1" | grep -a -m1 -E "$2" | sed -E 's/^.*BENCH-KMSG \[ *([0-9.]+)\].*/\1/'; }
-# one boot: "<to init> <netinit> <mount>" or nothing
+# one boot: "<to init> <netinit> <mount> <RPCs>" or nothing
 measure() {
-	local mode=$1 i=$2 log extra want up net t0 t1
+	local mode=$1 i=$2 log extra want up net t0 t1 rpc
 	extra="netinit.writable=volatile" want='BENCH-ROOT etc= root=overlay'
 	if [ "$mode" = persistent ]; then
 		extra="netinit.writable=persistent netinit.writable.base=10.0.2.2:$tmp/nodes"
@@ -94,16 +97,17 @@ measure() {
 	net=$(grep -a -m1 'netinit switch_root: timings:' "$log" | grep -oE 'kernel=[0-9.]+ total=[0-9.]+' |
 		sed -E 's/kernel=([0-9.]+) total=([0-9.]+)/\2 \1/' | awk '{ printf "%.3f", $1 - $2 }')
 	t0=$(kts "$log" 'netinit nfs: mounting ') t1=$(kts "$log" 'netinit switch_root: freed the initramfs')
-	[ -n "$up" ] && [ -n "$net" ] && [ -n "$t0" ] && [ -n "$t1" ] ||
+	rpc=$(grep -aoE 'BENCH-RPC [0-9]+' "$log" | awk '{print $2}')
+	[ -n "$up" ] && [ -n "$net" ] && [ -n "$t0" ] && [ -n "$t1" ] && [ -n "$rpc" ] ||
 		{ say "$mode run $i: no timings in $log"; return 1; }
-	echo "$up $net $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+	echo "$up $net $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $rpc"
 }
 declare -A vals
 fail=0
 for i in $(seq "$RUNS"); do
 	for mode in volatile persistent; do
 		if m=$(measure $mode "$i"); then
-			vals[$mode]+="$m"$'\n'; say "$mode run $i: to init, netinit, mount: $m s"
+			vals[$mode]+="$m"$'\n'; say "$mode run $i: to init, netinit, mount (s), NFS RPCs: $m"
 		else
 			fail=1
 		fi
@@ -116,11 +120,11 @@ stat() {
 		for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 		printf "%.2f %.2f-%.2f\n", (n % 2 ? a[(n - 1) / 2] : (a[n / 2 - 1] + a[n / 2]) / 2), a[0], a[n - 1] }'
 }
-row() { # metric column, label
+row() { # metric column, label, unit
 	local v p
 	v=$(stat volatile "$1") && p=$(stat persistent "$1") || { echo "| $2 | failed: no successful boot in one of the modes | | |"; return; }
-	set -- "$2" $v $p
-	printf '| %s | %s (%s) | %s (%s) | %+.2f s |\n' "$1" "$2" "$3" "$4" "$5" "$(awk -v a="$2" -v b="$4" 'BEGIN { print b - a }')"
+	set -- "$2" $v $p "$3"
+	printf '| %s | %s (%s) | %s (%s) | %+.2f%s |\n' "$1" "$2" "$3" "$4" "$5" "$(awk -v a="$2" -v b="$4" 'BEGIN { print b - a }')" "$6"
 }
 {
 	echo "## NFS root: persistent per-host directories vs volatile overlay"
@@ -128,10 +132,11 @@ row() { # metric column, label
 	echo "Same NFS root (nfs-ganesha, NFSv3, QEMU TCG, user networking), $RUNS boots per mode, alternating;"
 	echo "median (min-max). The node's directory as \`netinit-export nodedirs\` seeds it (owner record)."
 	echo
-	echo "| seconds | volatile | persistent | difference (medians) |"
+	echo "| | volatile | persistent | difference (medians) |"
 	echo "|---|---|---|---|"
-	row 1 "kernel start → the new root's init"
-	row 2 "netinit's part (its timings: total - kernel)"
-	row 3 "first NFS mount → exec of the real init"
+	row 1 "kernel start → the new root's init (s)" " s"
+	row 2 "netinit's part (its timings: total - kernel) (s)" " s"
+	row 3 "first NFS mount → exec of the real init (s)" " s"
+	row 4 "NFS RPCs of the client until the real init" ""
 } | tee "$BDIR/persistent.md"
 exit $fail
