@@ -13,6 +13,8 @@
 # dnsmasq's TFTP -> the rendered pxelinux.cfg/01-<mac> -> kernel and
 # initramfs from the rendered TFTP tree).
 # Nothing leaves the namespace.  Run under flock /tmp/netinit-test.lock.
+# no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer
+# check can fail and panic before netinit runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh
@@ -96,7 +98,7 @@ initrd = netinit/initramfs.img
 kernel-source = $VM_KERNEL
 initrd-source = $(readlink -f "$VM_INITRD")
 dnsmasq-tftp = yes
-cmdline = console=ttyS0 panic=1 netinit.key=$key
+cmdline = console=ttyS0 panic=1 no_timer_check netinit.key=$key
 public-key = $tmp/keys/site.pub
 secret-key = $tmp/keys/site.sec
 outputs = dnsmasq pxelinux ganesha nodedirs nginx manifests tftp
@@ -277,7 +279,7 @@ vm_expect $n "claimed by this MAC \($mac2\) before: claim refreshed" "the same M
 vm_expect $n 'NETINIT-TEST seen-etc=pt-node2 \.[[:space:]]*$' "node2 sees its own data, and not node1's"
 
 # 5. Another machine with node1's name and address: refused, loudly, boots volatile.
-intr="console=ttyS0 panic=1 root=/dev/nfs nfsroot=$S:$tree ro ip=10.78.0.11::$S:255.255.255.0:node1::off netinit.writable=persistent netinit.writable.base=$S:$tmp/nodes"
+intr="console=ttyS0 panic=1 no_timer_check root=/dev/nfs nfsroot=$S:$tree ro ip=10.78.0.11::$S:255.255.255.0:node1::off netinit.writable=persistent netinit.writable.base=$S:$tmp/nodes"
 snap() { find "$tmp/nodes/$1" -printf '%p %s %T@\n' | sort | md5sum; }
 before=$(snap node1)
 boot p-intruder $macx 120 "$intr"
@@ -358,7 +360,7 @@ vm_reject p-hf-bad 'Device or resource busy' "the retry of the stage mounts the 
 # the base has no server (10.0.2.2 is this namespace's loopback): volatile.
 bash test-vm/mkroot.sh --ext4 "$tmp/local.ext4" >/dev/null || cannot "mkroot --ext4"
 drive=(-drive "file=$tmp/local.ext4,if=virtio,format=raw,snapshot=on")
-hp="root=LABEL=netroot panic=1 netinit.writable=persistent netinit.writable.base=10.0.2.2:/srv/nodes rd.timeout=3"
+hp="root=LABEL=netroot panic=1 no_timer_check netinit.writable=persistent netinit.writable.base=10.0.2.2:/srv/nodes rd.timeout=3"
 VM_NETDEV_EXTRA=",hostname=a/b" VM_NIC_EXTRA=",mac=52:54:00:78:00:20" vm_run p-hostile-slash 90 "$hp ip=dhcp" "${drive[@]}"
 n=p-hostile-slash
 vm_expect $n 'ignoring option 12 \(host name\) from the server: "a/b" is not valid' "DHCP host name a/b is refused"
