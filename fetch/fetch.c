@@ -63,6 +63,31 @@ int fetch_job_add_url(struct fetch_job *j, const char *url)
 	return 0;
 }
 
+int fetch_job_add_expanded(struct fetch_job *j, const char (*urls)[URL_MAX], size_t n,
+			   const char *host, const uint8_t *mac)
+{
+	char url[URL_MAX];
+	int r;
+
+	/* one host always starts with the same mirror (doc/fetch.md "Mirrors") */
+	j->seed = mac ? url_seed(mac, 6) : url_seed(host, strlen(host));
+	for (size_t i = 0; i < n; i++) {
+		r = url_expand(urls[i], host, mac, url, sizeof(url));
+		if (r == -ENXIO) {
+			nl_err("fetch", "'%s': %%h needs a valid host name (have '%s'), %%m a MAC "
+			       "address (%s)", urls[i], host, mac ? "have one" : "none found");
+			return r;
+		}
+		if (r < 0) {
+			nl_err("fetch", "'%s': a '%%' must be %%h, %%m, %%%% or %%XX", urls[i]);
+			return r;
+		}
+		if ((r = fetch_job_add_url(j, url)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 uint64_t fetch_mem_available(void)
 {
 	long long kb = meminfo_kb("MemAvailable");
@@ -249,7 +274,7 @@ static int fetch_mirror(struct fetch_job *j, const char *urltext)
 int fetch_job_run(struct fetch_job *j)
 {
 	size_t order[CMDLINE_MAX_LIST];
-	int r = -ENOENT;
+	int r, failed = 0; /* the last failure that was not "not on this server" */
 
 	if (!j->nurls) {
 		nl_err("fetch", "no URL to fetch the root from");
@@ -270,11 +295,13 @@ int fetch_job_run(struct fetch_job *j)
 				return 0;
 			if (r == -ENOSPC || r == -ENOMEM)
 				return r; /* would not fit from any mirror */
+			if (r != -ENOENT)
+				failed = r;
 			if (j->nurls > 1)
 				nl_warn("fetch", "mirror %zu failed (%s), trying the next one", order[i] + 1,
 					r == -EAGAIN ? "kept failing" : r == -EBADMSG ? "verification"
 					: strerror(-r));
 		}
 	}
-	return r;
+	return failed ? failed : -ENOENT; /* -ENOENT: 404 on every mirror */
 }

@@ -32,11 +32,12 @@ struct staged_root;
 int fetch_root(const struct boot_plan *p, const struct net_lease *lease, const char *run,
 	       const char *keydir, struct staged_root *st);
 
-/* netinit.hostfiles= (fetch/hostfiles.c): the plan's URL with %h = host,
- * %m = mac (may be NULL), fetched and verified like the root (keys from
- * keydir and the plan; the root's netinit.sha256= pin is not applied),
- * then unpacked into newroot.  0 unpacked, 1 not on the server (404,
- * logged), -errno (logged with the stage "hostfiles", "fetch" or "verify"). */
+/* netinit.hostfiles= (fetch/hostfiles.c): the plan's URLs (mirrors of one
+ * archive) with %h = host, %m = mac (may be NULL), fetched and verified like
+ * the root (keys from keydir and the plan; the root's netinit.sha256= pin is
+ * not applied), then unpacked into newroot.  0 unpacked, 1 not on any
+ * mirror (404 on each, logged), -errno (logged with the stage "hostfiles",
+ * "fetch" or "verify"). */
 struct boot_plan;
 int fetch_hostfiles(const struct boot_plan *p, const struct net_lease *lease, const char *host,
 		    const uint8_t *mac, const char *keydir, const char *newroot);

@@ -34,7 +34,19 @@ struct fetch_job {
 
 void fetch_job_init(struct fetch_job *j);
 int fetch_job_add_url(struct fetch_job *j, const char *url);
+/* Each of n URLs with %h = host and %m = mac (may be NULL) expanded
+ * (url_expand()), in order, and the per-host mirror order seeded with the
+ * MAC, else the host name.  0 or -errno (logged). */
+int fetch_job_add_expanded(struct fetch_job *j, const char (*urls)[URL_MAX], size_t n,
+			   const char *host, const uint8_t *mac);
+/* Every URL, in the per-host order, opts.rounds times, until one succeeds.
+ * 0; -ENOENT only when every try was "not on this server" (HTTP 404, TFTP
+ * error 1), else the last other failure (-ENOSPC/-ENOMEM at once). */
 int fetch_job_run(struct fetch_job *j);
+/* netinit.fetch.timeout= and netinit.fetch.retries= of the plan, for every
+ * download of the boot (the root, per-host files): fetch/root.c. */
+struct boot_plan;
+void fetch_opts_from_plan(struct fetch_opts *o, const struct boot_plan *p);
 
 /* Bytes that a target directory can take: statvfs, and MemAvailable for
  * tmpfs/ramfs. */

@@ -2,10 +2,12 @@
 /*
  * netinit.hostfiles=<url>: a per-host archive (tar or cpio, maybe gzip or
  * zstd; %h = the node's name, %m its MAC) unpacked over the volatile layer
- * before switch_root (doc/writable.md "Per-host files").
+ * before switch_root (doc/writable.md "Per-host files").  The key repeated
+ * gives mirrors of the same archive, as netinit.mirror= does for the root.
  *
- * The download is the fetch stage's job (fetch.c: mirrors, retries, the
- * signed manifest <url>.manifest when keys are configured), into a file in
+ * The download is the fetch stage's job (fetch.c: the per-host mirror
+ * order, retries, the signed manifest <url>.manifest when keys are
+ * configured; -ENOENT only when every mirror said 404), into a file in
  * /run first: the archive reaches the new root only once it is verified,
  * so a tampered one leaves nothing behind.  Then the same stream pipeline
  * unpacks the file (archive.c's rules: nothing outside the root, no write
@@ -84,20 +86,15 @@ int fetch_hostfiles(const struct boot_plan *p, const struct net_lease *lease, co
 {
 	static struct fetch_job j;
 	struct hf_target t = { -1 };
-	char url[URL_MAX];
 	int r, fd;
 
-	r = url_expand(p->writable.hostfiles, host, mac, url, sizeof(url));
-	if (r < 0) {
-		nl_err(HF_STAGE, "netinit.hostfiles=%s: cannot expand %%h/%%m (host %s)",
-		       p->writable.hostfiles, host[0] ? host : "unknown");
-		return r;
-	}
 	fetch_job_init(&j);
-	if ((r = fetch_job_add_url(&j, url)) < 0 ||
+	if ((r = fetch_job_add_expanded(&j, p->writable.hostfiles, p->writable.nhostfiles, host,
+					mac)) < 0 ||
 	    (r = fetch_job_verify_plan(&j, keydir, &p->verify)) < 0)
 		return r;
 	j.has_pin = false; /* netinit.sha256= pins the root image, not these files */
+	fetch_opts_from_plan(&j.opts, p);
 	j.opts.dns = lease;
 	mkdir_p(FETCH_RUN_DIR, 0755);
 	fd = open(HF_FILE, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -107,7 +104,8 @@ int fetch_hostfiles(const struct boot_plan *p, const struct net_lease *lease, co
 	j.target = (struct stream_target){ &t, hf_open, hf_discard };
 	r = fetch_job_run(&j);
 	if (r == -ENOENT) {
-		nl_info(HF_STAGE, "%s: not on the server: no per-host files for %s", url, host);
+		nl_info(HF_STAGE, "%s%s: not on the server: no per-host files for %s", j.urls[0],
+			j.nurls > 1 ? " (nor on its mirrors)" : "", host);
 		r = 1;
 	} else if (r == 0) {
 		r = hf_unpack(fd, newroot, j.used_url);

@@ -100,38 +100,24 @@ static int collect_urls(struct fetch_job *j, const struct boot_plan *p,
 			const struct net_lease *lease)
 {
 	const struct plan_image *im = &p->image;
-	char host[256], url[URL_MAX];
+	char host[256];
 	uint8_t mac[6];
 	bool have_mac;
-	int r;
 
 	if (im->from_lease < im->nurl)
 		nl_info("fetch", "root from DHCP: %s", im->url[im->from_lease]);
 	find_hostname(&p->node, lease, host, sizeof(host));
 	/* the lease's interface first when the lease named the image (as before the plan) */
 	have_mac = find_mac(&p->node, lease && im->from_lease < im->nurl ? lease->ifname : "", mac);
-	j->seed = have_mac ? url_seed(mac, 6) : url_seed(host, strlen(host));
-	for (size_t i = 0; i < im->nurl; i++) {
-		r = url_expand(im->url[i], host, have_mac ? mac : NULL, url, sizeof(url));
-		if (r == -ENXIO) {
-			nl_err("fetch", "'%s': %%h needs a valid host name (have '%s'), %%m a MAC "
-			       "address (%s)", im->url[i], host, have_mac ? "have one" : "none found");
-			return r;
-		}
-		if (r < 0) {
-			nl_err("fetch", "'%s': a '%%' must be %%h, %%m, %%%% or %%XX", im->url[i]);
-			return r;
-		}
-		if ((r = fetch_job_add_url(j, url)) < 0)
-			return r;
-	}
-	return 0;
+	return fetch_job_add_expanded(j, im->url, im->nurl, host, have_mac ? mac : NULL);
 }
 
 /* netinit.fetch.timeout=: a transfer that stalls (under 1 KiB/s) this long
  * is aborted and retried; netinit.fetch.retries=: tries per server. */
-static void apply_image_opts(struct fetch_opts *o, const struct plan_image *im)
+void fetch_opts_from_plan(struct fetch_opts *o, const struct boot_plan *p)
 {
+	const struct plan_image *im = &p->image;
+
 	if (im->stall_s > 0) {
 		o->low_speed_time_s = (unsigned)im->stall_s;
 		if (o->connect_timeout_ms > (unsigned)im->stall_s * 1000)
@@ -156,7 +142,7 @@ int fetch_root(const struct boot_plan *p, const struct net_lease *lease, const c
 		return r;
 	if ((r = collect_urls(&j, p, lease)) < 0)
 		return r;
-	apply_image_opts(&j.opts, &p->image);
+	fetch_opts_from_plan(&j.opts, p);
 	j.opts.dns = lease;
 	if ((r = fetch_job_verify_plan(&j, keydir, &p->verify)) < 0)
 		return r;

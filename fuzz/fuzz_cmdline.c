@@ -137,7 +137,9 @@ static void check_invariants(const struct cmdline *cl)
 	TERMINATED(cl->writable);
 	CHECK(!strcmp(cl->writable, "volatile") || !strcmp(cl->writable, "persistent") ||
 	      !strcmp(cl->writable, "none"));
-	TERMINATED(cl->hostfiles);
+	CHECK(cl->nhostfiles <= CMDLINE_MAX_LIST);
+	for (i = 0; i < cl->nhostfiles; i++)
+		TERMINATED(cl->hostfiles[i]);
 	CHECK(cl->nkey <= CMDLINE_MAX_LIST);
 	CHECK(cl->fetch_timeout == -1 || cl->fetch_timeout >= 1);
 	CHECK(cl->fetch_retries >= -1);

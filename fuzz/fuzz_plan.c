@@ -58,7 +58,9 @@ static void check_plan(const struct boot_plan *p, int errors)
 	TERMINATED(p->nfs.path);
 	TERMINATED(p->nfs.options);
 	TERMINATED(p->verify.key_invalid);
-	TERMINATED(p->writable.hostfiles);
+	CHECK(p->writable.nhostfiles <= CMDLINE_MAX_LIST);
+	for (size_t i = 0; i < p->writable.nhostfiles; i++)
+		TERMINATED(p->writable.hostfiles[i]);
 	TERMINATED(p->node.hostname);
 	TERMINATED(p->init);
 	TERMINATED(p->init_args);

@@ -230,7 +230,7 @@ static void resolve_neednet(struct pstate *ps)
 	default:
 		break;
 	}
-	if (cl->hostfiles[0]) {
+	if (cl->nhostfiles) {
 		cl->neednet = true;
 		return;
 	}

@@ -159,7 +159,9 @@ struct cmdline {
 	char sha256[65];                 /* netinit.sha256= pin, lowercase hex, or "" */
 	bool verify_off;                 /* netinit.verify=off: explicit, loudly logged */
 	char writable[16];               /* netinit.writable=volatile|persistent|none */
-	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=URL of per-host archive */
+	/* netinit.hostfiles=<url>, repeated: the per-host archive and its mirrors, in order */
+	char hostfiles[CMDLINE_MAX_LIST][CMDLINE_MAX_URL];
+	size_t nhostfiles;
 	char writable_base[1280];        /* netinit.writable.base=[<server>:]<dir>, or "" */
 	char writable_dirs[8][64];       /* netinit.writable.dirs=, validated; none = etc,var,tmp */
 	size_t nwritable_dirs;

@@ -182,10 +182,22 @@ static void h_collision(struct pstate *ps, const char *key, const char *val)
 		ERR(ps, key, "expected volatile or fail");
 }
 
+/* netinit.hostfiles=<url>, repeatable like netinit.mirror=: each one more
+ * place to get the same per-host archive (a URL given twice is kept once). */
 static void h_hostfiles(struct pstate *ps, const char *key, const char *val)
 {
-	if (cmdline_url_check(ps, key, val))
-		copy_str(ps->cl->hostfiles, sizeof(ps->cl->hostfiles), val);
+	struct cmdline *cl = ps->cl;
+
+	if (!cmdline_url_check(ps, key, val))
+		return;
+	for (size_t i = 0; i < cl->nhostfiles; i++)
+		if (!strcmp(cl->hostfiles[i], val))
+			return;
+	if (cl->nhostfiles >= CMDLINE_MAX_LIST) {
+		ERR(ps, key, "too many per-host file URLs (max %d)", CMDLINE_MAX_LIST);
+		return;
+	}
+	copy_str(cl->hostfiles[cl->nhostfiles++], CMDLINE_MAX_URL, val);
 }
 
 static void h_key(struct pstate *ps, const char *key, const char *val)

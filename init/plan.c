@@ -109,11 +109,13 @@ static void plan_writable(const struct cmdline *cl, struct plan_writable *w, str
 	else if (cl->writable_base[0] || cl->nwritable_dirs || cl->collision_fail)
 		PWARN(c, "mount", "netinit.writable.base=, .dirs= and .collision= are only used with "
 		      "netinit.writable=persistent (this boot: %s)", cl->writable);
-	strscpy_ok(w->hostfiles, cl->hostfiles, sizeof(w->hostfiles));
-	if (cl->hostfiles[0] && w->mode == PLAN_RW_NONE)
+	for (w->nhostfiles = 0; w->nhostfiles < cl->nhostfiles; w->nhostfiles++)
+		strscpy_ok(w->hostfiles[w->nhostfiles], cl->hostfiles[w->nhostfiles],
+			   sizeof(w->hostfiles[0]));
+	if (cl->nhostfiles && w->mode == PLAN_RW_NONE)
 		PERR(c, "mount", "netinit.hostfiles= is unpacked over the volatile layer, and "
 		     "netinit.writable=none has none");
-	else if (cl->hostfiles[0] && w->mode == PLAN_RW_PERSISTENT)
+	else if (cl->nhostfiles && w->mode == PLAN_RW_PERSISTENT)
 		PWARN(c, "mount", "netinit.hostfiles=: with netinit.writable=persistent the per-host "
 		      "files are unpacked only when the boot falls back to a volatile layer");
 }
@@ -145,15 +147,20 @@ static void plan_hostdir_server(struct boot_plan *p, const struct net_lease *lea
 		return;
 	if (p->root == PLAN_ROOT_NFS)
 		h->version = p->nfs.version;
-	if (h->server[0])
-		return;
-	if (p->root == PLAN_ROOT_NFS)
+	if (!h->server[0] && p->root == PLAN_ROOT_NFS)
 		strscpy_ok(h->server, p->nfs.server, sizeof(h->server));
-	else if (p->root == PLAN_ROOT_IMAGE && p->image.nurl)
+	else if (!h->server[0] && p->root == PLAN_ROOT_IMAGE && p->image.nurl)
 		url_host(p->image.url[0], h->server, sizeof(h->server));
 	if (!h->server[0] && (lease || p->root == PLAN_ROOT_LOCAL))
 		PERR(c, "mount", "netinit.writable.base=%s names no server and the root has none "
 		     "to borrow: write netinit.writable.base=<server>:%s", h->path, h->path);
+	h->root_options = p->root == PLAN_ROOT_NFS && h->server[0] &&
+			  !strcmp(h->server, p->nfs.server);
+	if (h->root_options) {
+		strscpy_ok(h->options, p->nfs.options, sizeof(h->options));
+		h->has_minor = p->nfs.has_minor;
+		h->minor = p->nfs.minor;
+	}
 }
 
 /* ---- NFS ---- */
@@ -528,9 +535,12 @@ static void print_writable(const struct plan_writable *w, FILE *out)
 		for (size_t i = 0; i < h->ndirs; i++)
 			fprintf(out, "%s%s", i ? "," : "", h->dirs[i]);
 		fprintf(out, "\nwritable.collision=%s\n", h->collision_fail ? "fail" : "volatile");
+		if (h->root_options)
+			fprintf(out, "writable.nfs=the root's version and options%s%s\n",
+				h->options[0] ? ": " : "", h->options);
 	}
-	if (w->hostfiles[0])
-		fprintf(out, "writable.hostfiles=%s\n", w->hostfiles);
+	for (size_t i = 0; i < w->nhostfiles; i++)
+		fprintf(out, "writable.hostfiles=%s\n", w->hostfiles[i]);
 }
 
 const char *nfs_version_name(const struct plan_nfs *n)

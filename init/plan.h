@@ -91,6 +91,12 @@ struct plan_hostdir {
 	size_t ndirs;
 	bool collision_fail;     /* netinit.writable.collision=fail */
 	int version;             /* the NFS root's version when it has one, else 0 (4, then 3) */
+	/* On the NFS root's server: the root's options and minor version too,
+	 * so the kernel shares the root's NFS client (mount/hostdir.c) */
+	bool root_options;
+	char options[512];
+	bool has_minor;
+	int minor;
 	int wait_s;              /* retry the mount this long (rd.timeout=) */
 	int retry_s;             /* rd.retry= */
 };
@@ -98,7 +104,9 @@ struct plan_hostdir {
 struct plan_writable {
 	enum plan_writable_mode mode;
 	struct plan_hostdir hostdir;     /* PLAN_RW_PERSISTENT */
-	char hostfiles[CMDLINE_MAX_URL]; /* netinit.hostfiles=, %h not expanded; "" = none */
+	/* netinit.hostfiles=, in cmdline order, %h not expanded; none = no per-host files */
+	char hostfiles[CMDLINE_MAX_LIST][CMDLINE_MAX_URL];
+	size_t nhostfiles;
 };
 
 /* Who this node is, as far as the command line says (the lease and sysfs

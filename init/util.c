@@ -93,6 +93,22 @@ static int temp_name(const char *path, char *out, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
+/* path (a regular file, not through a symlink) holds exactly data. */
+static bool file_holds(int dirfd, const char *path, const void *data, size_t len)
+{
+	char buf[4096];
+	int fd = len < sizeof(buf) ? openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	struct stat st;
+	ssize_t n = -1;
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == (off_t)len)
+		n = read(fd, buf, len + 1);
+	close(fd);
+	return n == (ssize_t)len && memcmp(buf, data, len) == 0;
+}
+
 int write_file_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
 		  unsigned how)
 {
@@ -100,6 +116,9 @@ int write_file_at(int dirfd, const char *path, const void *data, size_t len, mod
 	const char *target = path;
 	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
 	int fd, r;
+
+	if ((how & WRITE_UNCHANGED) && file_holds(dirfd, path, data, len))
+		return 0;
 
 	if (how & WRITE_ATOMIC) {
 		r = temp_name(path, tmp, sizeof(tmp));

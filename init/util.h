@@ -24,6 +24,8 @@ enum {
 	WRITE_EXCL = 1,   /* refuse (-EEXIST) when path exists: never overwrite a key */
 	WRITE_ATOMIC = 2, /* write ".<name>.tmp" beside it, then rename(2) over path */
 	WRITE_SYNC = 4,   /* fsync before close (host tools: the file survives a crash) */
+	WRITE_UNCHANGED = 8, /* leave path alone when it already holds exactly data (on
+			      * NFS a read is fewer round trips than a rewrite) */
 };
 /* Write all of data to path (relative to dirfd, or AT_FDCWD), created with
  * mode, never following a symlink at path.  0 or -errno; on failure an

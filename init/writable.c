@@ -118,7 +118,7 @@ int boot_hostfiles(struct boot_state *bs, const char *newroot)
 			     bs->plan.node.has_mac ? bs->plan.node.mac : NULL;
 	int r;
 
-	if (!bs->plan.writable.hostfiles[0])
+	if (!bs->plan.writable.nhostfiles)
 		return 0;
 	if (!CFG_FETCH_HTTP && !CFG_FETCH_TFTP) {
 		nl_err(WR_STAGE, "netinit.hostfiles= needs the fetch stage (CONFIG_FETCH_HTTP/TFTP=n)");

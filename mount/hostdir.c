@@ -229,10 +229,34 @@ static int hd_bind(const struct plan_hostdir *h, const struct hd_open *o, const 
 	return 0;
 }
 
+/* The NFS version newroot was mounted with: the file system type in
+ * /proc/self/mounts is "nfs" for v2/v3 and "nfs4" for v4 (fs/nfs/super.c,
+ * fs/nfs/nfs4super.c); 0 when newroot is not NFS. */
+static int root_nfs_version(const char *newroot)
+{
+	static char buf[32768];
+	char mp[256], type[16];
+	int v = 0;
+
+	if (read_file("/proc/self/mounts", buf, sizeof(buf)) < 0)
+		return 0;
+	for (const char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (sscanf(l, "%*s %255s %15s", mp, type) == 2 && !strcmp(mp, newroot))
+			v = !strcmp(type, "nfs4") ? 4 : !strcmp(type, "nfs") ? 3 : 0; /* the last wins */
+	return v;
+}
+
 /* <server>:<base>/<key>, read-write: the node's own export (netinit-export
- * renders one a node, read-write to that node's address only). */
+ * renders one a node, read-write to that node's address only).  On the
+ * root's server it is mounted with the root's options and the version the
+ * root got (not "4, then 3" again): the kernel then finds its nfs_client
+ * for that server, version and transport (fs/nfs/client.c
+ * nfs_match_client()) and uses the root's TCP connection, with no new
+ * connect, no rpcbind query for a port the root's options name, and no
+ * NFSv4 try a v3 server refuses. */
 static int hd_mount_node(const struct plan_hostdir *h, const char *key,
-			 const struct net_lease *lease, const struct mount_modules *mm)
+			 const struct net_lease *lease, const struct mount_modules *mm,
+			 const char *newroot)
 {
 	struct plan_nfs n;
 
@@ -241,6 +265,13 @@ static int hd_mount_node(const struct plan_hostdir *h, const char *key,
 	if (snprintf(n.path, sizeof(n.path), "%s/%s", h->path, key) >= (int)sizeof(n.path))
 		return -ENAMETOOLONG;
 	n.version = h->version;
+	if (h->root_options) {
+		strscpy_ok(n.options, h->options, sizeof(n.options));
+		n.has_minor = h->has_minor;
+		n.minor = h->minor;
+		if (!n.version)
+			n.version = root_nfs_version(newroot);
+	}
 	n.wait_s = h->wait_s;
 	n.retry_s = h->retry_s;
 	const char *mods[4];
@@ -259,7 +290,7 @@ int hostdir_mount(const struct plan_hostdir *h, const struct hostdir_who *who,
 		  const char *newroot)
 {
 	struct hd_open o = { .node = -1 };
-	int r = hd_mount_node(h, who->key, lease, mm);
+	int r = hd_mount_node(h, who->key, lease, mm, newroot);
 
 	if (r < 0) {
 		nl_err(HD_STAGE, "the node's directory %s:%s/%s cannot be mounted: %s", h->server,

@@ -258,6 +258,11 @@ int nfsroot_mount(const struct plan_nfs *n, const struct plan_writable *wr, bool
 	mount_load_modules(mm, mods, nfsroot_modules(n, volatile_layer, mods));
 	if (volatile_layer) {
 		mkdir_p(lower, 0755);
+		/* A retry of the mount stage (the failure policy, after e.g. a bad
+		 * per-host archive) finds the earlier try's lower still mounted:
+		 * the same export twice on one mount point is EBUSY. */
+		while (umount2(lower, MNT_DETACH) == 0)
+			;
 		target = lower;
 	}
 	r = nfs_mount_at(n, lower_ro, lease, target);

@@ -391,7 +391,9 @@ static void report(const char *what, int r)
 }
 
 /* <newroot>/etc: only a writable /etc, and never through a symlink
- * (the image's resolv.conf -> ../run/systemd/resolve/... is left alone). */
+ * (the image's resolv.conf -> ../run/systemd/resolve/... is left alone).
+ * A file that already says the same is not rewritten: with per-host
+ * directories /etc is on NFS and the same lease comes every boot. */
 static void handover_newroot(const struct net_lease *l, const char *newroot,
 			     const char *resolv, int rlen)
 {
@@ -413,7 +415,8 @@ static void handover_newroot(const struct net_lease *l, const char *newroot,
 		char h[NET_NAME_MAX + 1];
 		int n = snprintf(h, sizeof(h), "%s\n", l->hostname);
 
-		report("<newroot>/etc/hostname", write_file_at(efd, "hostname", h, (size_t)n, 0644, WRITE_ATOMIC));
+		report("<newroot>/etc/hostname", write_file_at(efd, "hostname", h, (size_t)n, 0644,
+								    WRITE_ATOMIC | WRITE_UNCHANGED));
 	}
 	if (rlen > 0 && l->ndns > 0) {
 		if (fstatat(efd, "resolv.conf", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
@@ -421,7 +424,8 @@ static void handover_newroot(const struct net_lease *l, const char *newroot,
 				"(the DNS servers are in /run/netinit/resolv.conf)", newroot);
 		else
 			report("<newroot>/etc/resolv.conf",
-			       write_file_at(efd, "resolv.conf", resolv, (size_t)rlen, 0644, WRITE_ATOMIC));
+			       write_file_at(efd, "resolv.conf", resolv, (size_t)rlen, 0644,
+					     WRITE_ATOMIC | WRITE_UNCHANGED));
 	}
 	close(efd);
 }

@@ -8,11 +8,17 @@
 # shared NFS root and one read-write export a node), nginx (a squashfs image
 # root and per-host archives).  Nodes boot with QEMU on a tap device, with
 # the kernel and initramfs given directly and -append set to exactly the
-# APPEND line netinit-export wrote into the node's pxelinux.cfg file.
+# APPEND line netinit-export wrote into the node's pxelinux.cfg file; one
+# boot is a real PXE boot (site.sh's site_boot: iPXE ROM -> pxelinux.0 from
+# dnsmasq's TFTP -> the rendered pxelinux.cfg/01-<mac> -> kernel and
+# initramfs from the rendered TFTP tree).
 # Nothing leaves the namespace.  Run under flock /tmp/netinit-test.lock.
+# no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer
+# check can fail and panic before netinit runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh
+. test-vm/site.sh # site_boot: a PXE boot on a bridge
 
 cannot() { echo "FAIL: persistent: cannot run: $*"; exit 1; }
 S=10.78.0.1
@@ -23,11 +29,12 @@ if [ "${1:-}" != --inner ]; then
 		command -v $t >/dev/null || cannot "$t missing (.ci/packages.txt)"
 	done
 	[ -r "$VM_INITRD" ] || cannot "$VM_INITRD missing (make initramfs)"
+	[ -r /usr/lib/PXELINUX/pxelinux.0 ] || cannot "pxelinux missing (.ci/packages.txt)"
 	tmp=$(mktemp -d /tmp/netinit-vmpers.XXXXXX)
 	ns=netinit-pers-$$
 	ip netns add "$ns" || cannot "ip netns add failed"
 	t0=$SECONDS
-	ip netns exec "$ns" unshare -m --propagation private bash "$0" --inner "$tmp"
+	ip netns exec "$ns" unshare -m --propagation private bash "$0" --inner "$tmp" "$ns"
 	rc=$?
 	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 	sleep 0.3
@@ -37,10 +44,10 @@ if [ "${1:-}" != --inner ]; then
 	exit $rc
 fi
 
-tmp=$2
+tmp=$2 SITE_NS=$3
 chmod 755 "$tmp" # nginx's workers read the images and archives
 trap 'for p in $tmp/log/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done' EXIT
-mkdir -p "$tmp"/{etc/nodes.d,images/sq,nodes,keys,log,out,tftp,hostfiles,hostfiles-bad,recovery}
+mkdir -p "$tmp"/{etc/nodes.d,images/sq,nodes,keys,log,out,tftp,hostfiles,hostfiles-bad,hostfiles-404,recovery}
 
 # ---- the shared root: busybox, and an init that reports and writes ----
 tree=$tmp/images/shared
@@ -52,6 +59,7 @@ export PATH=/bin:/sbin
 m() { echo "NETINIT-TEST $*"; }
 h=$(cat /proc/sys/kernel/hostname)
 m "hostname=$h"
+m "cmdline=$(cat /proc/cmdline)"
 m "root=$(grep ' / ' /proc/mounts | head -n1)"
 for d in etc var tmp; do
 	m "mnt-$d=$(awk -v d=/$d '$2 == d { print $1, $3 }' /proc/mounts | tail -n1)"
@@ -87,10 +95,13 @@ images-dir = $tmp/images
 nodes-dir = $tmp/nodes
 kernel = netinit/vmlinuz
 initrd = netinit/initramfs.img
-cmdline = console=ttyS0 panic=1 netinit.key=$key
+kernel-source = $VM_KERNEL
+initrd-source = $(readlink -f "$VM_INITRD")
+dnsmasq-tftp = yes
+cmdline = console=ttyS0 panic=1 no_timer_check netinit.key=$key
 public-key = $tmp/keys/site.pub
 secret-key = $tmp/keys/site.sec
-outputs = dnsmasq pxelinux ganesha nodedirs nginx manifests
+outputs = dnsmasq pxelinux ganesha nodedirs nginx manifests tftp
 [output]
 dnsmasq = $tmp/out/dnsmasq.conf
 ganesha = $tmp/out/exports.conf
@@ -144,7 +155,9 @@ ip link add br0 type bridge
 ip addr add "$S/24" dev br0
 ip link set br0 up
 mount -t tmpfs tmpfs /run
-mkdir -p /run/rpcbind
+mkdir -p /run/rpcbind /run/netns
+# site_boot enters the namespace by name: the private /run hides its file
+touch "/run/netns/$SITE_NS" && mount --bind /proc/self/ns/net "/run/netns/$SITE_NS" || cannot "netns bind"
 cat > "$tmp/nginx.conf" <<EOC
 daemon on;
 pid $tmp/log/nginx.pid;
@@ -159,6 +172,8 @@ http {
 		include $tmp/out/nginx-images.conf;
 		location /hostfiles/ { alias $tmp/hostfiles/; }
 		location /hostfiles-bad/ { alias $tmp/hostfiles-bad/; }
+		location /hostfiles-404/ { alias $tmp/hostfiles-404/; }
+		location /hostfiles-403/ { return 403; }
 	}
 }
 EOC
@@ -199,15 +214,19 @@ check() { # what: PASS when the command succeeds
 }
 mac1=52:54:00:78:00:01 mac2=52:54:00:78:00:02 mac3=52:54:00:78:00:03 macx=52:54:00:78:00:09
 
-# 1. node1, first boot, while the NFS server is down: it comes 15 s later.
-boot p-node1-a $mac1 150 "$line1" &
+# 1. node1, first boot, while the NFS server is down: it comes once the
+# node's mount has failed and at least 15 s after the node started (a slow
+# TCG boot may take longer than 15 s to reach the mount).
+: > "$(vm_log p-node1-a)"
+t_node=$SECONDS
+boot p-node1-a $mac1 240 "$line1" &
 qpid=$!
-sleep 15
+vm_wait_for p-node1-a 'netinit nfs: warning: mount .* failed: .*retrying' 150 "the NFS server is not up yet: the mount fails and is retried"
+[ $((SECONDS - t_node)) -ge 15 ] || sleep $((15 - (SECONDS - t_node)))
 ganesha_up || cannot "ganesha did not start: $(grep -E 'CRIT|MAJ|FATAL' "$tmp/log/ganesha.log" | tail -n 3)"
 wait $qpid
 n=p-node1-a
 check "$n: the kernel got exactly the pxelinux APPEND line" grep -qF "netinit cmdline: $line1" "$(vm_log $n)"
-vm_expect $n 'netinit nfs: warning: mount .* failed: .*retrying' "the NFS server was not up yet: retried"
 vm_expect $n 'netinit writable: host name node1 \(FQDN node1[^)]*\) from DHCP option 12' "the host name came from DHCP option 12 (dnsmasq's host entry)"
 vm_expect $n "netinit writable: persistent: $S:$tmp/nodes/node1 bound over /etc /var /tmp" "node1's directories are bound over /etc /var /tmp"
 vm_expect $n "NETINIT-TEST mnt-etc=$S:$tmp/nodes/node1/etc nfs" "/etc is node1's NFS directory"
@@ -230,10 +249,22 @@ vm_expect $n 'NETINIT-TEST seen-etc=\.[[:space:]]*$' "node2 sees none of node1's
 echo "edited-on-server" > "$tmp/nodes/node1/etc/admin-edit"
 echo "new-in-shared-root" > "$tree/etc/shared-new"
 
-# 3. node1 again: its own data, and only its own.
-boot p-node1-b $mac1 120 "$line1"
+# 3. node1 again, PXE-booted for real: iPXE ROM -> pxelinux.0 -> the rendered
+# pxelinux.cfg/01-<mac> -> kernel and initramfs from the rendered TFTP tree;
+# its own data, and only its own.
+site_boot p-node1-b $mac1 300
 n=p-node1-b
+pxe=$tmp/tftp/pxelinux.cfg/01-${mac1//:/-}
+pxe_kernel=$(sed -n 's/^ *KERNEL //p' "$pxe") pxe_initrd=$(sed -n 's/^ *INITRD //p' "$pxe")
+# what pxelinux makes of the file: BOOT_IMAGE=<KERNEL>, the APPEND line,
+# initrd=<INITRD>, and BOOTIF=01-<mac> for IPAPPEND 2
+want="BOOT_IMAGE=$pxe_kernel $line1 initrd=$pxe_initrd BOOTIF=01-${mac1//:/-}"
+check "$n: PXE: pxelinux read the rendered $(basename "$pxe") (dnsmasq's TFTP log)" \
+	grep -q "sent $pxe " "$tmp/log/dnsmasq.log"
+check "$n: PXE: /proc/cmdline is the rendered APPEND line with what pxelinux adds" \
+	grep -qxF "NETINIT-TEST cmdline=$want" <(vm_text $n | tr -d '\r')
 vm_expect $n "is claimed|belongs to $mac1 \(.netinit-owner" "node1's MAC owns its directory"
+vm_expect $n "NETINIT-TEST mnt-etc=$S:$tmp/nodes/node1/etc nfs" "PXE: /etc is node1's NFS directory"
 for d in etc var tmp; do
 	vm_expect $n "NETINIT-TEST seen-$d=pt-node1 \.[[:space:]]*$" "node1 finds in /$d what it wrote in the previous boot, and only that"
 done
@@ -248,7 +279,7 @@ vm_expect $n "claimed by this MAC \($mac2\) before: claim refreshed" "the same M
 vm_expect $n 'NETINIT-TEST seen-etc=pt-node2 \.[[:space:]]*$' "node2 sees its own data, and not node1's"
 
 # 5. Another machine with node1's name and address: refused, loudly, boots volatile.
-intr="console=ttyS0 panic=1 root=/dev/nfs nfsroot=$S:$tree ro ip=10.78.0.11::$S:255.255.255.0:node1::off netinit.writable=persistent netinit.writable.base=$S:$tmp/nodes"
+intr="console=ttyS0 panic=1 no_timer_check root=/dev/nfs nfsroot=$S:$tree ro ip=10.78.0.11::$S:255.255.255.0:node1::off netinit.writable=persistent netinit.writable.base=$S:$tmp/nodes"
 snap() { find "$tmp/nodes/$1" -printf '%p %s %T@\n' | sort | md5sum; }
 before=$(snap node1)
 boot p-intruder $macx 120 "$intr"
@@ -295,23 +326,41 @@ tar -C "$tmp/hf" -cf "$tmp/hostfiles/node1.tar" etc
 build/netinit-sign sign "$tmp/hostfiles/node1.tar" --key "$tmp/keys/site.sec" --output "$tmp/hostfiles/node1.tar.manifest" >/dev/null 2>&1
 cp "$tmp/hostfiles/node1.tar.manifest" "$tmp/hostfiles-bad/"
 echo "tampered" > "$tmp/hf/etc/hostfile-mark"; tar -C "$tmp/hf" -cf "$tmp/hostfiles-bad/node1.tar" etc
+# Two mirrors, repeated netinit.hostfiles= like netinit.mirror=: node1's MAC
+# orders two mirrors 2,1 (fetch/url.c), so the second, which answers 403,
+# is tried first and the files come from the first.
 hf="netinit.hostfiles=http://$S/hostfiles/%h.tar"
-boot p-hf $mac1 120 "$vol $hf"
-vm_expect p-hf 'netinit verify: .*node1.tar: sha256 [0-9a-f]+ verified \(signed manifest\)' "per-host files: verified by their signed manifest"
+boot p-hf $mac1 120 "$vol $hf netinit.hostfiles=http://$S/hostfiles-403/%h.tar"
+vm_expect p-hf "netinit fetch: 2 mirrors, this host's order: 2,1" "per-host files: two mirrors, in this host's order"
+vm_expect p-hf 'hostfiles-403/node1.tar.manifest: HTTP 403' "a mirror that fails (403, not 404) ..."
+vm_expect p-hf 'mirror 2 failed .*trying the next one' "... is left for the next mirror"
+vm_expect p-hf 'netinit verify: .*/hostfiles/node1.tar: sha256 [0-9a-f]+ verified \(signed manifest\)' "per-host files: verified by their signed manifest (from the other mirror)"
 vm_expect p-hf 'NETINIT-TEST hostfile=from-hostfiles' "per-host files are unpacked over the volatile layer"
-boot p-hf-404 $mac2 120 "${line2/netinit.writable=persistent/netinit.writable=volatile} $hf"
-vm_expect p-hf-404 'no per-host files for node2' "404: no per-host files, logged"
-vm_expect p-hf-404 'NETINIT-TEST done' "404: the boot goes on"
+vol2=${line2/netinit.writable=persistent/netinit.writable=volatile}
+boot p-hf-404 $mac2 120 "$vol2 $hf netinit.hostfiles=http://$S/hostfiles-404/%h.tar"
+vm_expect p-hf-404 'hostfiles-404/node2.tar.manifest: HTTP 404' "404 on one mirror ..."
+vm_expect p-hf-404 '/hostfiles/node2.tar.manifest: HTTP 404' "... and on the other"
+vm_expect p-hf-404 'no per-host files for node2' "404 on every mirror: no per-host files, logged"
+vm_expect p-hf-404 'NETINIT-TEST done' "404 on every mirror: the boot goes on"
+boot p-hf-403-404 $mac2 90 "$vol2 $hf netinit.hostfiles=http://$S/hostfiles-403/%h.tar"
+n=p-hf-403-404
+vm_expect $n 'hostfiles-403/node2.tar.manifest: HTTP 403' "403 on one mirror ..."
+vm_expect $n '/hostfiles/node2.tar.manifest: HTTP 404' "... 404 on the other"
+vm_reject $n 'no per-host files' "a 403 and a 404 is not \"no per-host files\""
+vm_expect $n 'boot failed in stage mount; will reboot' "403 on one mirror, 404 on the other: the failure policy (panic=1: reboot)"
+vm_reject $n 'NETINIT-TEST' "... nothing booted"
 boot p-hf-bad $mac1 90 "$vol netinit.hostfiles=http://$S/hostfiles-bad/%h.tar"
 vm_expect p-hf-bad 'sha256 mismatch' "a tampered archive fails verification"
-vm_reject p-hf-bad 'NETINIT-TEST' "a tampered archive: the failure policy, nothing booted"
+vm_expect p-hf-bad 'boot failed in stage mount; will reboot' "a tampered archive: the failure policy (panic=1: reboot)"
+vm_reject p-hf-bad 'NETINIT-TEST' "a tampered archive: nothing booted"
+vm_reject p-hf-bad 'Device or resource busy' "the retry of the stage mounts the NFS root again (the earlier try's lower is gone)"
 
 # 11. Hostile host names from DHCP (QEMU's own DHCP server sends what it is
 # given) never become a path; the next source is used.  A local disk root;
 # the base has no server (10.0.2.2 is this namespace's loopback): volatile.
 bash test-vm/mkroot.sh --ext4 "$tmp/local.ext4" >/dev/null || cannot "mkroot --ext4"
 drive=(-drive "file=$tmp/local.ext4,if=virtio,format=raw,snapshot=on")
-hp="root=LABEL=netroot panic=1 netinit.writable=persistent netinit.writable.base=10.0.2.2:/srv/nodes rd.timeout=3"
+hp="root=LABEL=netroot panic=1 no_timer_check netinit.writable=persistent netinit.writable.base=10.0.2.2:/srv/nodes rd.timeout=3"
 VM_NETDEV_EXTRA=",hostname=a/b" VM_NIC_EXTRA=",mac=52:54:00:78:00:20" vm_run p-hostile-slash 90 "$hp ip=dhcp" "${drive[@]}"
 n=p-hostile-slash
 vm_expect $n 'ignoring option 12 \(host name\) from the server: "a/b" is not valid' "DHCP host name a/b is refused"

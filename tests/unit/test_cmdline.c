@@ -162,7 +162,7 @@ static int field_str(const struct cmdline *cl, const char *name, char *out, size
 	INT("sha256_invalid", cl->sha256_invalid);
 	INT("verify_off", cl->verify_off);
 	STR("writable", cl->writable);
-	STR("hostfiles", cl->hostfiles);
+	INT("nhostfiles", cl->nhostfiles);
 	STR("writable_base", cl->writable_base);
 	INT("nwritable_dirs", cl->nwritable_dirs);
 	STR("writable_dir0", cl->writable_dirs[0]);
@@ -208,6 +208,10 @@ static int field_str(const struct cmdline *cl, const char *name, char *out, size
 	}
 	if (!strcmp(name, "blacklist")) {
 		JOIN(cl->ndriver_blacklist, cl->driver_blacklist[i_]);
+		return 0;
+	}
+	if (!strcmp(name, "hostfiles")) {
+		JOIN(cl->nhostfiles, cl->hostfiles[i_]);
 		return 0;
 	}
 	if (!strcmp(name, "mirrors")) {
@@ -617,6 +621,12 @@ static const struct row rows[] = {
 	  { "hostfiles=http://10.0.2.2/hosts/", "neednet=1" } },
 	{ "hostfiles_bad", "netinit.hostfiles=/local/path", "netinit.hostfiles", "",
 	  { "hostfiles=", "neednet=0" } },
+	/* repeated: mirrors of one archive, in order, like netinit.mirror= */
+	{ "hostfiles_mirrors", "netinit.hostfiles=http://a/%h.tar netinit.hostfiles=tftp://b/%h.tar "
+	  "netinit.hostfiles=http://a/%h.tar netinit.hostfiles=https://c/x", "netinit.hostfiles", "",
+	  { "hostfiles=http://a/%h.tar tftp://b/%h.tar", "nhostfiles=2", "neednet=1" } },
+	{ "hostfiles_too_many", "netinit.hostfiles=http://m1/%h.tar netinit.hostfiles=http://m2/%h.tar netinit.hostfiles=http://m3/%h.tar netinit.hostfiles=http://m4/%h.tar netinit.hostfiles=http://m5/%h.tar netinit.hostfiles=http://m6/%h.tar netinit.hostfiles=http://m7/%h.tar netinit.hostfiles=http://m8/%h.tar netinit.hostfiles=http://m9/%h.tar netinit.hostfiles=http://m10/%h.tar netinit.hostfiles=http://m11/%h.tar netinit.hostfiles=http://m12/%h.tar netinit.hostfiles=http://m13/%h.tar netinit.hostfiles=http://m14/%h.tar netinit.hostfiles=http://m15/%h.tar netinit.hostfiles=http://m16/%h.tar netinit.hostfiles=http://m17/%h.tar", "netinit.hostfiles", "",
+	  { "nhostfiles=16" } },
 	{ "key", "netinit.key=" KEY_B64, "", "", { "nkey=1", "key0=" KEY_HEX } },
 	{ "key_unpadded_two", "netinit.key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8 netinit.key="
 	  KEY_B64, "", "", { "nkey=2", "key0=" KEY_HEX, "key1=" KEY_HEX } },

@@ -99,6 +99,20 @@ static void test_files(void **state)
 	assert_int_equal(write_file_at(AT_FDCWD, path, "x", 1, 0600, WRITE_EXCL | WRITE_ATOMIC),
 			 -EEXIST);
 	assert_int_equal(read_file(path, buf, sizeof(buf)), 7);
+	/* UNCHANGED: the same bytes leave the file (its inode) alone, others replace it */
+	assert_int_equal(write_file_at(AT_FDCWD, path, "abc", 3, 0600, WRITE_ATOMIC), 0);
+	assert_int_equal(stat(path, &st), 0);
+	ino_t ino = st.st_ino;
+	assert_int_equal(write_file_at(AT_FDCWD, path, "abc", 3, 0600, WRITE_ATOMIC | WRITE_UNCHANGED), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_ino == ino);
+	assert_int_equal(write_file_at(AT_FDCWD, path, "abd", 3, 0600, WRITE_ATOMIC | WRITE_UNCHANGED), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_ino != ino);
+	assert_int_equal(read_file(path, buf, sizeof(buf)), 3);
+	assert_string_equal(buf, "abd");
+	assert_int_equal(write_file_at(AT_FDCWD, path, "ab", 2, 0600, WRITE_ATOMIC | WRITE_UNCHANGED), 0);
+	assert_int_equal(read_file(path, buf, sizeof(buf)), 2); /* a prefix is not the same */
 	/* no temp file left behind */
 	snprintf(path, sizeof(path), "%s/.f.tmp", tmpdir);
 	assert_int_equal(access(path, F_OK), -1);

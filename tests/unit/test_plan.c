@@ -166,11 +166,22 @@ static const struct row rows[] = {
 	  { "writable.base=10.0.2.9:/srv/nodes", "writable.dirs=etc,var", "writable.collision=fail" } },
 	{ "writable_persistent_server", "root=nfs:10.0.2.9:/r netinit.writable=persistent "
 	  "netinit.writable.base=nodes.example:/srv/nodes", { 0 }, "",
-	  { "writable.base=nodes.example:/srv/nodes" } },
+	  { "writable.base=nodes.example:/srv/nodes" }, { "writable.nfs=" } },
+	/* the root's server: its options, so the kernel shares the root's NFS client */
+	{ "writable_persistent_root_options", "root=/dev/nfs nfsroot=10.0.2.9:/r,vers=3,port=2049,"
+	  "mountport=20048 netinit.writable=persistent netinit.writable.base=10.0.2.9:/srv/nodes",
+	  { 0 }, "", { "writable.base=10.0.2.9:/srv/nodes",
+	  "writable.nfs=the root's version and options: vers=3,port=2049,mountport=20048" } },
+	{ "writable_persistent_image_no_root_options", "root=http://s/r netinit.writable=persistent "
+	  "netinit.writable.base=/srv/nodes", { 0 }, "", { "writable.base=s:/srv/nodes" },
+	  { "writable.nfs=" } },
 	{ "writable_persistent_no_base", "root=http://s/r netinit.writable=persistent", { 0 }, "mount",
 	  { "writable=persistent" } },
 	{ "writable_hostfiles", "root=http://s/r netinit.hostfiles=http://s/hosts/%h.tar", { 0 }, "",
 	  { "writable.hostfiles=http://s/hosts/%h.tar" } },
+	{ "writable_hostfiles_mirrors", "root=http://s/r netinit.hostfiles=http://s/hosts/%h.tar "
+	  "netinit.hostfiles=tftp://t/%h.tar", { 0 }, "",
+	  { "writable.hostfiles=http://s/hosts/%h.tar\nwritable.hostfiles=tftp://t/%h.tar" } },
 	{ "writable_hostfiles_none", "root=http://s/r netinit.writable=none "
 	  "netinit.hostfiles=http://s/hosts/%h.tar", { 0 }, "mount", { "writable=none" } },
 
