@@ -20,8 +20,10 @@ cd "$(dirname "$0")/.."
 OUT=$BUILD/debian
 SUITE=bookworm
 # What the tests and examples need on top of minbase.  isc-dhcp-client is
-# ifupdown's `inet dhcp` method; gcc is what distccd compiles with.
-PACKAGES=systemd-sysv,udev,dbus,iproute2,ifupdown,isc-dhcp-client,distcc,gcc,rsyslog,openssh-server,procps
+# ifupdown's `inet dhcp` method; gcc is what distccd compiles with;
+# systemd-timesyncd (its own package since bookworm) is the NTP client the
+# hooks' 30-ntp example configures (test-debian-hooks.sh).
+PACKAGES=systemd-sysv,udev,dbus,iproute2,ifupdown,isc-dhcp-client,distcc,gcc,rsyslog,openssh-server,procps,systemd-timesyncd
 
 die() { echo "debroot: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot)"
