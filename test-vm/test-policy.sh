@@ -94,7 +94,7 @@ echo "stuck: woke up"
 H
 chmod 755 "$stree/pre-mount/50-stuck"
 sinitrd=$VM_DIR/initramfs-watchdog-stuck.img
-if bash mkinitramfs/netinit-mkinitramfs --kver "$KVER" --init "$BUILD/init.stripped" --modules i6300esb \
+if bash mkinitramfs/netinit-mkinitramfs --kver "$KVER" --init "$BUILD/init.stripped" --modules i6300esb --module-compress none \
 	--hooks "$stree" --output "$sinitrd" 2> "$VM_DIR/$n-mkinitramfs.log"; then
 	t0=$(date +%s)
 	VM_INITRD=$sinitrd vm_run $n 240 "root=LABEL=netroot rd.timeout=30 panic=1 netinit.watchdog.stuck=15" \
