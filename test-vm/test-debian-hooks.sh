@@ -218,7 +218,8 @@ rsyslogd -n -f "\$out/rsyslog.conf" -i "\$out/rsyslogd.pid" > "\$out/rsyslogd-\$
 rs=\$!
 chronyd -d -x -u root -f "\$out/chronyd.conf" > "\$out/chronyd-\$name.log" 2>&1 &
 cs=\$!
-rm -f "\$out/www/host-done"
+# A report of an earlier run must not pass for this one's.
+rm -f "\$out/www/host-done" "$VM_DIR/\$name-report.log" "$VM_DIR/\$name-debtest.log"
 (
 	rep=$VM_DIR/\$name-report.log
 	for i in \$(seq 1200); do grep -aq '^HOOKTEST ready' "\$rep" 2>/dev/null && break; sleep 1; done
