@@ -66,9 +66,12 @@ help:
 
 # ---- configuration (kconfig-frontends) ----
 KCONF_DIR = @mkdir -p $(dir $(KCONFIG_CONFIG))
-$(KCONFIG_CONFIG):
+# A .config from before a new Kconfig symbol gets that symbol's default
+# (as the kernel's olddefconfig), not a silent "n".
+$(KCONFIG_CONFIG): Kconfig
 	$(KCONF_DIR)
-	kconfig-conf --alldefconfig Kconfig >/dev/null
+	if [ -f $@ ]; then kconfig-conf --olddefconfig Kconfig >/dev/null; touch $@; \
+	else kconfig-conf --alldefconfig Kconfig >/dev/null; fi
 defconfig:
 	$(KCONF_DIR)
 	kconfig-conf --alldefconfig Kconfig

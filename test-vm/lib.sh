@@ -131,3 +131,82 @@ vm_wait() {
 	exec {fdvar}>&- 2>/dev/null || true
 	return $rc
 }
+
+# ---- a site in a network namespace: nfs-ganesha (and rpcbind) for NFS roots ----
+# The Debian-root tests share this set-up (test-vm/test-debian-mounts.sh).
+#   vm_ganesha_conf FILE RECOVERY_DIR PATH...   a ganesha.conf exporting each
+#       PATH read-only (NFSv3 and v4, TCP, no root squash; Pseudo = Path),
+#       NFS on 2049, MOUNT on 20048, numeric owners (the node has no idmapper)
+#   vm_ns_servers_script FILE CONF TMP          a script that, run inside the
+#       namespace under a private mount namespace, gives rpcbind its /run,
+#       starts rpcbind and ganesha (pid TMP/ganesha.pid, log TMP/ganesha.log)
+#       and waits until ganesha is up
+#   vm_ns_boot NS SCRIPT NAME TIMEOUT MEM "ARGS" [qemu args]
+#       runs SCRIPT, then vm_run NAME in the same private mount namespace of
+#       NS (QEMU's 10.0.2.2 is NS's loopback), host name NAME from QEMU's
+#       DHCP, ttyS1 to build/vm/NAME-report.log; stops ganesha after.
+#       BOOT_RC: vm_run's status.
+#   vm_nginx_conf FILE TMP ROOT        an nginx.conf serving ROOT on
+#       127.0.0.1:8080 (daemon; pid TMP/nginx.pid, errors TMP/nginx-error.log)
+#   vm_shutdown_bound NAME T1 WANT BOUND   PASS if the console's kernel line
+#       "reboot: WANT" came less than BOUND s after uptime T1 (the guest's
+#       own clock: when systemctl reboot/poweroff was called)
+vm_nginx_conf() {
+	cat > "$1" <<EOC
+daemon on;
+pid $2/nginx.pid;
+error_log $2/nginx-error.log;
+worker_processes 1;
+events { worker_connections 64; }
+http { access_log off; sendfile on; server { listen 127.0.0.1:8080; root $3; } }
+EOC
+}
+vm_shutdown_bound() {
+	local n=$1 t1=$2 want=$3 bound=$4 t2
+	t2=$(vm_text "$n" | sed -n "s/^\[ *\([0-9.]*\)\] reboot: $want.*/\1/p" | head -n1)
+	if [ -n "$t1" ] && [ -n "$t2" ] && [ "$(echo "$t2 - $t1 < $bound" | bc)" = 1 ]; then
+		echo "PASS: $n: the shutdown took $(echo "$t2 - $t1" | bc) s (bound $bound s)"
+	else
+		echo "FAIL: $n: the shutdown did not end within $bound s (start ${t1:-?}, kernel's 'reboot: $want' ${t2:-?})"
+		vm_failures=$((vm_failures + 1))
+	fi
+}
+vm_ganesha_conf() {
+	local f=$1 rec=$2 id=1 p
+	shift 2
+	cat > "$f" <<EOC
+NFS_CORE_PARAM { Protocols = 3, 4; NFS_Port = 2049; MNT_Port = 20048; }
+NFSV4 { Graceless = true; RecoveryBackend = fs; RecoveryRoot = "$rec"; Only_Numeric_Owners = true; }
+EOC
+	for p in "$@"; do
+		cat >> "$f" <<EOC
+EXPORT {
+	Export_Id = $id; Path = "$p"; Pseudo = "$p";
+	Access_Type = RO; Squash = No_Root_Squash; Protocols = 3, 4; Transports = TCP; SecType = sys;
+	FSAL { Name = VFS; }
+}
+EOC
+		id=$((id + 1))
+	done
+}
+vm_ns_servers_script() {
+	local f=$1 conf=$2 tmp=$3
+	cat > "$f" <<EOC
+mount -t tmpfs tmpfs /run; mkdir -p /run/rpcbind
+rpcbind -w || exit 10
+ganesha.nfsd -f "$conf" -L "$tmp/ganesha.log" -p "$tmp/ganesha.pid" -N NIV_EVENT || exit 11
+for i in \$(seq 100); do grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" 2>/dev/null && break; sleep 0.2; done
+EOC
+}
+vm_ns_boot() {
+	local ns=$1 script=$2 name=$3 to=$4 mem=$5 append=$6 tmp
+	shift 6
+	tmp=$(dirname "$script")
+	ip netns exec "$ns" unshare -m --propagation private bash -c "bash $script || exit \$?
+		source test-vm/lib.sh
+		VM_MEM=$mem VM_NETDEV_EXTRA=,hostname=$name vm_run $name $to '$append' -serial file:$VM_DIR/$name-report.log $*
+		rc=\$?
+		kill \$(cat $tmp/ganesha.pid) 2>/dev/null; rm -f $tmp/ganesha.pid; sleep 0.3
+		exit \$rc"
+	BOOT_RC=$?
+}
