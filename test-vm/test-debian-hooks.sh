@@ -139,20 +139,8 @@ SN_SYSLOG_PORT=5514 site_net_up "$out" "opt hostname $n" "opt domain cluster.tes
 	cannot "the namespace network could not be set up"
 # A second address on the bridge, outside the cluster network: distccd must refuse it.
 ip -n "$SN_NS" addr add 10.80.0.1/24 dev br0 || cannot "ip addr add 10.80.0.1 failed"
-cat > "$out/ganesha.conf" <<EOC
-NFS_CORE_PARAM { Protocols = 4; NFS_Port = 2049; }
-NFSV4 { Graceless = true; RecoveryBackend = fs; RecoveryRoot = "$out/recovery"; Only_Numeric_Owners = true; }
-EXPORT {
-	Export_Id = 1; Path = "$tree"; Pseudo = "$tree";
-	Access_Type = RO; Squash = No_Root_Squash; Protocols = 4; Transports = TCP; SecType = sys;
-	FSAL { Name = VFS; }
-}
-EXPORT {
-	Export_Id = 2; Path = "$ctree"; Pseudo = "$ctree";
-	Access_Type = RO; Squash = No_Root_Squash; Protocols = 4; Transports = TCP; SecType = sys;
-	FSAL { Name = VFS; }
-}
-EOC
+vm_ganesha_conf "$out/ganesha.conf" "$out/recovery" "$tree" "$ctree"
+vm_ns_servers_script "$out/ns-servers.sh" "$out/ganesha.conf" "$out"
 # The NTP server (option 42): the boot server's own clock, stratum 8, never
 # setting this machine's clock (-x).
 cat > "$out/chronyd.conf" <<EOC
@@ -210,10 +198,8 @@ set -u
 . test-vm/lib.sh
 $(declare -f rsyslogd chronyd distcc_probe)
 tree=$tree ctree=$ctree out=$out name=\$1 root=\$2 mac=\$3
-mount -t tmpfs tmpfs /run; mkdir -p /run/rpcbind /run/chrony
-rpcbind -w || exit 10
-ganesha.nfsd -f "\$out/ganesha.conf" -L "\$out/ganesha-\$name.log" -p "\$out/ganesha.pid" -N NIV_EVENT || exit 11
-for i in \$(seq 100); do grep -q 'NFS SERVER INITIALIZED' "\$out/ganesha-\$name.log" 2>/dev/null && break; sleep 0.2; done
+. "\$out/ns-servers.sh"  # a private /run, rpcbind, ganesha (lib.sh)
+mkdir -p /run/chrony
 rsyslogd -n -f "\$out/rsyslog.conf" -i "\$out/rsyslogd.pid" > "\$out/rsyslogd-\$name.log" 2>&1 &
 rs=\$!
 chronyd -d -x -u root -f "\$out/chronyd.conf" > "\$out/chronyd-\$name.log" 2>&1 &
