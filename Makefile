@@ -59,7 +59,7 @@ help:
 	@echo "make initramfs     build/initramfs.img for KVER=$(KVER)"
 	@echo "make check         install test dependencies, build, run every test tier"
 	@echo "make check-full    make check plus the VM tests over CI's time budget (doc/testing.md)"
-	@echo "make demo          boot a node in QEMU and show the result"
+	@echo "make demo          PXE-boot two diskless Debian nodes in QEMU (NFS + HTTP), DEMO=quick: one busybox node"
 	@echo "make bench         side-by-side benchmark against dracut and initramfs-tools"
 	@echo "make fuzz          run every fuzzer longer (FUZZ_SECONDS=$(FUZZ_SECONDS))"
 	@echo "make menuconfig | defconfig | allnoconfig | allyesconfig"

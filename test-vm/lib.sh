@@ -96,17 +96,29 @@ vm_result() { [ "$vm_failures" = 0 ]; }
 vm_start() {
 	local name=$1 timeout_s=$2 append=$3
 	shift 3
+	local net=()
+	[ "${VM_NET:-user}" != none ] && net=(-netdev "user,id=n0${VM_NETDEV_EXTRA:-}" -device "virtio-net-pci,netdev=n0${VM_NIC_EXTRA:-}")
+	vm_start_qemu "$name" "$timeout_s" -m "$VM_MEM" -smp 1 -no-reboot -kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
+		-append "console=ttyS0 $append" "${net[@]}" "$@"
+}
+# vm_start_qemu NAME TIMEOUT_S [qemu args]: the same, with the caller's
+# machine (no -kernel: e.g. -boot n on a tap).  The console (ttyS0, the
+# first -serial) is the pipe; more -serial args are ttyS1.... $VM_WRAP
+# prefixes QEMU (e.g. "ip netns exec NS").  The console reader's pid is
+# VM_CAT_<name>.
+vm_start_qemu() {
+	local name=$1 timeout_s=$2
+	shift 2
 	local log; log=$(vm_log "$name")
 	local fifo=$VM_DIR/$name.serial
 	rm -f "$fifo.in" "$fifo.out"; mkfifo "$fifo.in" "$fifo.out"
 	: > "$log"
-	local net=()
-	[ "${VM_NET:-user}" != none ] && net=(-netdev "user,id=n0${VM_NETDEV_EXTRA:-}" -device "virtio-net-pci,netdev=n0${VM_NIC_EXTRA:-}")
-	timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -m "$VM_MEM" -smp 1 -nographic -no-reboot \
-		-nodefaults -display none -serial "pipe:$fifo" -kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
-		-append "console=ttyS0 $append" "${net[@]}" "$@" < /dev/null > "$VM_DIR/$name.qemu.out" 2>&1 &
+	# shellcheck disable=SC2086 # VM_WRAP is words
+	timeout -k 5 "$timeout_s" ${VM_WRAP:-} qemu-system-x86_64 -accel tcg -nographic -nodefaults -display none \
+		-serial "pipe:$fifo" "$@" < /dev/null > "$VM_DIR/$name.qemu.out" 2>&1 &
 	eval "VM_PID_${name//-/_}=$!"
 	cat "$fifo.out" >> "$log" &
+	eval "VM_CAT_${name//-/_}=$!"
 	exec {VM_IN_FD}> "$fifo.in"
 	eval "VM_INFD_${name//-/_}=$VM_IN_FD"
 }
@@ -209,4 +221,42 @@ vm_ns_boot() {
 		kill \$(cat $tmp/ganesha.pid) 2>/dev/null; rm -f $tmp/ganesha.pid; sleep 0.3
 		exit \$rc"
 	BOOT_RC=$?
+}
+
+# ---- the Debian root's report port and its shell (test-debian.sh, demo.sh) ----
+# vm_report NAME KEY: the first "DEBTEST KEY: value" of NAME-report.log (the
+# image's debtest-report on ttyS1, doc/debian-root.md); vm_report_all: every one.
+vm_report() { sed -n "s/^DEBTEST $2: //p" "$VM_DIR/$1-report.log" | tr -d '\r' | head -n1; }
+vm_report_all() { sed -n "s/^DEBTEST $2: //p" "$VM_DIR/$1-report.log" | tr -d '\r'; }
+
+# vm_login NAME USER HOST COUNT SECONDS: wait for the COUNTth "HOST login:"
+# prompt of a getty on NAME's console (a reboot shows one more), log in (a
+# user without a password, as the test root's root), wait for the prompt.
+vm_login() {
+	local name=$1 user=$2 host=$3 count=$4 secs=$5 n
+	vm_wait_for "$name" "$host login: " "$secs" "a login prompt on $host's console (boot $count)" "$count" || return 1
+	n=$(grep -ac "$user@$host:[^ ]*# " "$(vm_log "$name")")
+	sleep 1
+	vm_send "$name" "$user"$'\n'
+	vm_wait_for "$name" "$user@$host:[^ ]*# " 60 "logged in as $user on $host's console (boot $count)" $((n + 1))
+}
+
+# vm_sh NAME SECONDS COMMAND: run COMMAND (one line) in the shell logged in on
+# NAME's console; print its output (stdout and stderr), return its status
+# (99: no end within SECONDS).  The tag (unique: the time in ns, as callers
+# run this in $(...) subshells) is computed by the node's shell, so the
+# echoed command line never matches it.
+vm_sh() {
+	local name=$1 secs=$2 cmd=$3 log i n t rc
+	log=$(vm_log "$name")
+	n=$(date +%s%N)
+	t=V$n
+	vm_send "$name" "vt=V\$(($n)); { $cmd; } 2>&1 | sed \"s/^/<\$vt> /\"; echo \"<\$vt-end \${PIPESTATUS[0]}>\""$'\n'
+	for ((i = 0; i < secs * 5; i++)); do
+		grep -aq "<$t-end [0-9]*>" "$log" && break
+		sleep 0.2
+	done
+	tr -d '\r' < "$log" | sed -n "s/^.*<$t> //p"
+	rc=$(tr -d '\r' < "$log" | sed -n "s/^.*<$t-end \([0-9]*\)>.*/\1/p" | head -n1)
+	return "${rc:-99}"
 }
