@@ -183,6 +183,7 @@ struct cmdline {
 	char report_url[CMDLINE_MAX_URL]; /* netinit.report=http://... or "" */
 	int retries;                     /* netinit.retries= stage retries; -1 unset */
 	int shell_timeout;               /* netinit.shell.timeout= seconds; -1 unset (300) */
+	int watchdog_stuck;              /* netinit.watchdog.stuck= seconds; -1 unset (600) */
 	size_t ninit_args;               /* words after "--": words[nwords .. nwords+ninit_args),
 					  * whole words in .key (.value NULL), for the real init */
 };

@@ -223,7 +223,8 @@ static void h_key(struct pstate *ps, const char *key, const char *val)
 /* ---- the table ---- */
 
 /* netinit.hook.timeout=, netinit.hook.onfail=, netinit.report=,
- * netinit.retries=, netinit.shell.timeout= (doc/hooks.md, doc/failure.md) */
+ * netinit.retries=, netinit.shell.timeout=, netinit.watchdog.stuck=
+ * (doc/hooks.md, doc/failure.md) */
 static void h_hook_timeout(struct pstate *ps, const char *key, const char *val)
 {
 	if (!valid_int(val, 1, 86400, &ps->cl->hook_timeout))
@@ -254,6 +255,14 @@ static void h_shell_timeout(struct pstate *ps, const char *key, const char *val)
 		ERR(ps, key, "expected whole seconds from 0 to 86400");
 }
 
+/* At least 10 s: a stage start or a download line every few seconds is
+ * normal progress, and a bound below that would reset healthy nodes. */
+static void h_watchdog_stuck(struct pstate *ps, const char *key, const char *val)
+{
+	if (!valid_int(val, 10, 86400, &ps->cl->watchdog_stuck))
+		ERR(ps, key, "expected whole seconds from 10 to 86400");
+}
+
 const struct keydef cmdline_keys_netinit[] = {
 	/* netinit */
 	{ "netinit.mirror", h_mirror, VAL_NEEDED },
@@ -271,5 +280,6 @@ const struct keydef cmdline_keys_netinit[] = {
 	{ "netinit.report", h_report, VAL_NEEDED },
 	{ "netinit.retries", h_retries, VAL_NEEDED },
 	{ "netinit.shell.timeout", h_shell_timeout, VAL_NEEDED },
+	{ "netinit.watchdog.stuck", h_watchdog_stuck, VAL_NEEDED },
 };
 const size_t cmdline_nkeys_netinit = ARRAY_SIZE(cmdline_keys_netinit);

@@ -21,6 +21,7 @@ void cmdline_defaults(struct cmdline *cl)
 	cl->hook_timeout = -1;
 	cl->retries = -1;
 	cl->shell_timeout = -1;
+	cl->watchdog_stuck = -1;
 	strcpy(cl->init, "/sbin/init");
 	strcpy(cl->writable, "volatile");
 }

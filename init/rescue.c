@@ -280,6 +280,7 @@ void boot_break(const struct cmdline *cl, enum boot_stage stage)
 {
 	report_stage(stage);
 	log_set_progress_hook(boot_progress);
+	watchdog_set_stuck(cl->watchdog_stuck);
 	boot_progress();
 	if (!(cl->break_mask & (1u << stage)))
 		return;

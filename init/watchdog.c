@@ -19,6 +19,7 @@ static int wd_fd = -1;
 static int wd_timeout;                 /* seconds, from the driver */
 static _Atomic uint64_t wd_last;       /* now_ms() of the last progress */
 static atomic_bool wd_stop, wd_stuck_said;
+static atomic_int wd_stuck_s = WATCHDOG_STUCK_S; /* netinit.watchdog.stuck= */
 static pthread_t wd_thread;
 
 static void *feeder(void *arg)
@@ -28,12 +29,15 @@ static void *feeder(void *arg)
 	(void)arg;
 	while (!atomic_load(&wd_stop)) {
 		uint64_t idle = now_ms() - atomic_load(&wd_last);
+		int stuck = atomic_load(&wd_stuck_s);
 
-		if (idle < (uint64_t)WATCHDOG_STUCK_S * 1000)
+		if (idle < (uint64_t)stuck * 1000) {
 			ioctl(wd_fd, WDIOC_KEEPALIVE, 0);
-		else if (!atomic_exchange(&wd_stuck_said, true))
-			nl_err("watchdog", "no progress for %d s: no longer feeding %s, the machine "
-			       "resets in %d s", WATCHDOG_STUCK_S, WATCHDOG_DEV, wd_timeout);
+			atomic_store(&wd_stuck_said, false); /* progress again: say it next time */
+		} else if (!atomic_exchange(&wd_stuck_said, true))
+			nl_err("watchdog", "no progress for %d s (netinit.watchdog.stuck=): no longer "
+			       "feeding %s, the machine resets in at most %d s", stuck, WATCHDOG_DEV,
+			       wd_timeout);
 		sleep_ms(period_ms > 1000 ? 1000 : period_ms);
 	}
 	return NULL;
@@ -66,7 +70,12 @@ static void watchdog_open(void)
 	}
 	nl_info("watchdog", "%s (%.32s) armed, timeout %d s; fed while the boot makes progress "
 		"(stuck after %d s)", WATCHDOG_DEV, info.identity[0] ? (char *)info.identity : "?",
-		wd_timeout, WATCHDOG_STUCK_S);
+		wd_timeout, atomic_load(&wd_stuck_s));
+}
+
+void watchdog_set_stuck(int seconds)
+{
+	atomic_store(&wd_stuck_s, seconds > 0 ? seconds : WATCHDOG_STUCK_S);
 }
 
 void watchdog_progress(void)

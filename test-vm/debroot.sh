@@ -5,11 +5,16 @@
 # small test units (see doc/debian-root.md), and a squashfs of it.
 #
 #   test-vm/debroot.sh [--force]
+#   test-vm/debroot.sh --chrony     also debian/root-chrony/ (below)
 #
 # Output (under $BUILD, default build/):
 #   debian/root/           the root tree (served read-only over NFS)
 #   debian/root.squashfs   the same tree as a squashfs (served over HTTP)
 #   debian/stamp           the cache key: sha256 of this script
+#   debian/root-chrony/    with --chrony: a copy of root/ with chrony instead
+#                          of systemd-timesyncd (they exclude each other),
+#                          installed by the tree's own apt from Debian's
+#                          archive; cached by debian/chrony-stamp
 # The tree is rebuilt only when this script (its package list, its test
 # units) changes, or with --force.  Progress goes to stdout, the full
 # debootstrap output to debian/debootstrap.log.  Exit 0 on success, 1 on
@@ -20,8 +25,10 @@ cd "$(dirname "$0")/.."
 OUT=$BUILD/debian
 SUITE=bookworm
 # What the tests and examples need on top of minbase.  isc-dhcp-client is
-# ifupdown's `inet dhcp` method; gcc is what distccd compiles with.
-PACKAGES=systemd-sysv,udev,dbus,iproute2,ifupdown,isc-dhcp-client,distcc,gcc,rsyslog,openssh-server,procps
+# ifupdown's `inet dhcp` method; gcc is what distccd compiles with;
+# systemd-timesyncd (its own package since bookworm) is the NTP client the
+# hooks' 30-ntp example configures (test-debian-hooks.sh).
+PACKAGES=systemd-sysv,udev,dbus,iproute2,ifupdown,isc-dhcp-client,distcc,gcc,rsyslog,openssh-server,procps,systemd-timesyncd
 
 die() { echo "debroot: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot)"
@@ -247,6 +254,39 @@ EOC
 	chroot "$r" systemctl -q enable debtest-ipwatch.service debtest-report.service debtest-distccd.service
 	chroot "$r" systemctl -q set-default multi-user.target  # a compute node: no graphical.target
 }
+
+# The chrony variant (test-vm/test-debian-hooks.sh): the cached root, then
+# apt-get install chrony in a copy of it.  Services are not started in the
+# chroot (policy-rc.d, invoke-rc.d(8)); the package lists are dropped again.
+chrony_variant() {
+	local v=$OUT/root-chrony vkey
+	vkey="$(cat "$OUT/stamp") chrony"
+	if [ -f "$OUT/chrony-stamp" ] && [ "$(cat "$OUT/chrony-stamp")" = "$vkey" ] && [ -x "$v/usr/sbin/chronyd" ]; then
+		echo "debroot: cached $v"
+		return 0
+	fi
+	echo "debroot: $v: the root with chrony instead of systemd-timesyncd (apt-get in a chroot)"
+	rm -rf "$v" "$OUT/chrony-stamp"
+	cp -a "$OUT/root" "$v" || die "cannot copy the root to $v"
+	cp /etc/resolv.conf "$v/etc/resolv.conf.debroot"
+	printf '#!/bin/sh\nexit 101\n' > "$v/usr/sbin/policy-rc.d"; chmod 755 "$v/usr/sbin/policy-rc.d"
+	mount -t proc proc "$v/proc" || die "cannot mount /proc in $v"
+	local rc=0
+	chroot "$v" sh -c 'cp /etc/resolv.conf /etc/resolv.conf.keep; cp /etc/resolv.conf.debroot /etc/resolv.conf
+		apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-install-recommends install chrony
+		r=$?; mv /etc/resolv.conf.keep /etc/resolv.conf; exit $r' > "$OUT/chrony.log" 2>&1 || rc=$?
+	umount "$v/proc"
+	rm -f "$v/usr/sbin/policy-rc.d" "$v/etc/resolv.conf.debroot" "$v"/var/cache/apt/*.bin "$v"/var/cache/apt/archives/*.deb \
+		"$v"/var/lib/apt/lists/*_Packages
+	[ $rc = 0 ] && [ -x "$v/usr/sbin/chronyd" ] || die "apt-get install chrony failed (see $OUT/chrony.log)"
+	echo "$vkey" > "$OUT/chrony-stamp"
+	echo "debroot: $v done ($(du -sm "$v" | cut -f1) MiB)"
+}
+if [ "${1:-}" = --chrony ]; then
+	bash "$0" || exit 1
+	chrony_variant
+	exit 0
+fi
 
 key=$(sha256sum "$0" | cut -d' ' -f1)
 base_key=$(echo "$SUITE $PACKAGES" | sha256sum | cut -d' ' -f1)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Helpers for the hook and failure-policy VM tests (source after lib.sh).
 #
-#   hooks_initrd TREE OUT   OUT = $BUILD/initramfs.img with TREE appended as a
+#   hooks_initrd TREE OUT [BASE]
+#                           OUT = BASE (default $BUILD/initramfs.img) with TREE appended as a
 #                           second cpio archive (the kernel unpacks
 #                           concatenated archives in order, later files win:
 #                           Documentation/driver-api/early-userspace/
@@ -9,14 +10,14 @@
 #                           rebuilding the initramfs; TREE/etc/netinit/hooks/...
 #   hook STAGE NAME TREE    write stdin to TREE/etc/netinit/hooks/STAGE/NAME, +x
 hooks_initrd() {
-	local tree=$1 out=$2
-	if [ ! -r "$BUILD/initramfs.img" ]; then
+	local tree=$1 out=$2 base=${3:-$BUILD/initramfs.img}
+	if [ ! -r "$base" ]; then
 		make -s initramfs >/dev/null 2>&1 || { echo "FAIL: hooks: cannot run: make initramfs failed"; return 1; }
 	fi
 	# Zero padding to 4 bytes between the two: the kernel skips zeros
 	# between archives and needs the cpio header aligned.
-	local size; size=$(stat -c %s "$BUILD/initramfs.img")
-	{ cat "$BUILD/initramfs.img"; head -c $(( (4 - size % 4) % 4 )) /dev/zero; (cd "$tree" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0); } > "$out"
+	local size; size=$(stat -c %s "$base")
+	{ cat "$base"; head -c $(( (4 - size % 4) % 4 )) /dev/zero; (cd "$tree" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0); } > "$out"
 }
 hook() {
 	local stage=$1 name=$2 tree=$3
@@ -30,9 +31,10 @@ hook() {
 #       netns $SN_NS with bridge br0 10.79.0.1/24 and a tap $SN_TAP, busybox
 #       udhcpd (range .50-.60, router, log server (option 7, given in hex:
 #       udhcpd has no name for it) and NTP server 10.79.0.1, plus
-#       the given "opt ..." lines) and test-vm/listener.py (syslog on UDP 514
-#       into OUTDIR/syslog.txt, HTTP on 8080: POSTs into OUTDIR/http.txt,
-#       GETs from OUTDIR/www/).  Returns non-zero when it cannot.
+#       the given "opt ..." lines) and test-vm/listener.py (syslog on UDP
+#       $SN_SYSLOG_PORT, default 514, into OUTDIR/syslog.txt, HTTP on 8080:
+#       POSTs into OUTDIR/http.txt, GETs from OUTDIR/www/).  Returns non-zero
+#       when it cannot.
 #   site_net_boot NAME TIMEOUT "ARGS" MAC [qemu args]   vm_run inside the namespace
 #   site_net_down
 site_net_up() {
@@ -50,7 +52,7 @@ site_net_up() {
 	} > "$out/udhcpd.conf"
 	: > "$out/udhcpd.leases"
 	ip netns exec "$SN_NS" busybox udhcpd -f "$out/udhcpd.conf" > "$out/udhcpd.log" 2>&1 &
-	ip netns exec "$SN_NS" env SLOW_SECONDS="${SLOW_SECONDS:-50}" python3 test-vm/listener.py 10.79.0.1 514 8080 "$out" > "$out/listener.log" 2>&1 &
+	ip netns exec "$SN_NS" env SLOW_SECONDS="${SLOW_SECONDS:-50}" python3 test-vm/listener.py 10.79.0.1 "${SN_SYSLOG_PORT:-514}" 8080 "$out" > "$out/listener.log" 2>&1 &
 	sleep 1
 }
 site_net_boot() {

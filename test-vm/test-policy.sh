@@ -9,7 +9,10 @@
 #      netinit.shell.timeout=, the policy reboots (QEMU exits);
 #   3. on a namespace network (udhcpd with log server option 7): a failing
 #      hook fails the boot, the report reaches a syslog listener (RFC 5424)
-#      and an HTTP listener (netinit.report=), and the default policy reboots.
+#      and an HTTP listener (netinit.report=), and the default policy reboots;
+#   4. a 20 s lease survives a long download;
+#   5. the watchdog armed and left armed for a real init that never feeds it;
+#   6. the watchdog's stuck path: a hook beyond netinit.watchdog.stuck=.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh
@@ -73,6 +76,39 @@ if [ -f "$wtree/lib/wd/i6300esb.ko" ] && hooks_initrd "$wtree" "$VM_DIR/initramf
 	else echo "FAIL: $n: no reset by the watchdog (rc $rc)"; vm_failures=$((vm_failures + 1)); fi
 else
 	echo "FAIL: $n: cannot run: no i6300esb.ko for $KVER or no initramfs"; vm_failures=$((vm_failures + 1))
+fi
+
+# 6. The watchdog's stuck path: i6300esb in the initramfs's module list
+#    (netinit-mkinitramfs --modules), loaded by coldplug; a pre-mount hook
+#    that sleeps 300 s, below its own timeout (400 s) but beyond
+#    netinit.watchdog.stuck=15: netinit stops feeding, the watchdog resets the
+#    machine (QEMU exits under -no-reboot) long before the hook would end.
+n=watchdog-stuck
+stree=$VM_DIR/watchdog-stuck-hooks; rm -rf "$stree"; mkdir -p "$stree/pre-mount"
+cat > "$stree/pre-mount/50-stuck" <<'H'
+#!/bin/sh
+# netinit-timeout: 400
+echo "stuck: sleeping 300 s"
+sleep 300
+echo "stuck: woke up"
+H
+chmod 755 "$stree/pre-mount/50-stuck"
+sinitrd=$VM_DIR/initramfs-watchdog-stuck.img
+if bash mkinitramfs/netinit-mkinitramfs --kver "$KVER" --init "$BUILD/init.stripped" --modules i6300esb --module-compress none \
+	--hooks "$stree" --output "$sinitrd" 2> "$VM_DIR/$n-mkinitramfs.log"; then
+	t0=$(date +%s)
+	VM_INITRD=$sinitrd vm_run $n 240 "root=LABEL=netroot rd.timeout=30 panic=1 netinit.watchdog.stuck=15" \
+		-device i6300esb "${drive[@]}"
+	rc=$? took=$(( $(date +%s) - t0 ))
+	vm_expect $n 'netinit watchdog: /dev/watchdog \(i6300ESB timer\) armed, timeout [0-9]+ s; .*\(stuck after 15 s\)' "coldplug loaded i6300esb from the module list; netinit armed it with netinit.watchdog.stuck=15"
+	vm_expect $n 'netinit pre-mount: hook 50-stuck: stuck: sleeping 300 s' "the stuck hook runs (timeout 400 s)"
+	vm_expect $n 'netinit watchdog: ERROR: no progress for 15 s \(netinit.watchdog.stuck=\): no longer feeding /dev/watchdog' "after 15 s without progress netinit says so and stops feeding"
+	vm_reject $n 'stuck: woke up|still running after 400 s|netinit switch_root' "the boot never got past the stuck hook"
+	vm_reject $n 'Kernel panic|reboot: |will reboot' "no panic, no reboot by netinit or the kernel: the reset is the watchdog's"
+	if [ $rc = 0 ] && [ $took -lt 200 ]; then echo "PASS: $n: the watchdog reset the stuck node (QEMU exited after $took s, the hook alone would take 300 s)"
+	else echo "FAIL: $n: no reset by the watchdog (rc $rc after $took s)"; vm_failures=$((vm_failures + 1)); fi
+else
+	echo "FAIL: $n: cannot run: netinit-mkinitramfs --modules i6300esb failed ($(tail -n 2 "$VM_DIR/$n-mkinitramfs.log"))"; vm_failures=$((vm_failures + 1))
 fi
 
 # 3. The report on a namespace network (run the script under the shared lock: flock /tmp/netinit-test.lock).

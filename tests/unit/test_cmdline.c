@@ -173,6 +173,9 @@ static int field_str(const struct cmdline *cl, const char *name, char *out, size
 	STR("key_invalid", cl->key_invalid);
 	INT("fetch_timeout", cl->fetch_timeout);
 	INT("fetch_retries", cl->fetch_retries);
+	INT("hook_timeout", cl->hook_timeout);
+	INT("shell_timeout", cl->shell_timeout);
+	INT("watchdog_stuck", cl->watchdog_stuck);
 	INT("nwords", cl->nwords);
 	INT("nmirror", cl->nmirror);
 	if (!strcmp(name, "nameservers")) {
@@ -638,6 +641,15 @@ static const struct row rows[] = {
 	{ "fetch_bad", "netinit.fetch.timeout=0 netinit.fetch.retries=-1 netinit.fetch.timeout=5m",
 	  "netinit.fetch.timeout netinit.fetch.retries netinit.fetch.timeout", "",
 	  { "fetch_timeout=-1", "fetch_retries=-1" } },
+	{ "policy", "netinit.hook.timeout=30 netinit.shell.timeout=0 netinit.watchdog.stuck=45", "", "",
+	  { "hook_timeout=30", "shell_timeout=0", "watchdog_stuck=45" } },
+	{ "policy_defaults", "quiet", "", "", { "hook_timeout=-1", "shell_timeout=-1", "watchdog_stuck=-1" } },
+	/* below 10 s would reset healthy nodes; no unit suffixes; a value is needed */
+	{ "watchdog_bad", "netinit.watchdog.stuck=9 netinit.watchdog.stuck=10m netinit.watchdog.stuck=86401 "
+	  "netinit.watchdog.stuck=-1 netinit.watchdog.stuck", "netinit.watchdog.stuck netinit.watchdog.stuck "
+	  "netinit.watchdog.stuck netinit.watchdog.stuck netinit.watchdog.stuck", "", { "watchdog_stuck=-1" } },
+	{ "watchdog_last_wins", "netinit.watchdog.stuck=20 netinit.watchdog.stuck=86400", "", "",
+	  { "watchdog_stuck=86400" } },
 	{ "netinit_unknown", "netinit.mirrors=http://x/ netinit.writeable=none netinit.debug "
 	  "netinit.", "netinit.mirrors netinit.writeable netinit.", "",
 	  { "nmirror=0", "writable=volatile", "debug=1" } },
