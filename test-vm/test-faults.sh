@@ -50,16 +50,14 @@ trap cleanup EXIT
 # ---- the site: test-vm/site.sh's, plus this test's drop-in ----
 site_build || exit 1
 shared=$SITE/images/shared
-bash test-vm/mkroot.sh "$shared" >/dev/null || cannot "mkroot failed"
-echo "shared-nfs-root" > "$shared/etc/netinit-test-root"
-cat > "$shared/sbin/init" <<'INIT'
-#!/bin/sh
 # The NFS nodes' init: report, write into the persistent /etc; when the
 # server has /faults-wait, wait for the test's go (it restarts the NFS
 # server meanwhile), then read a file made after the restart and write.
-export PATH=/bin:/sbin
+{ bash test-vm/mkroot.sh "$shared" && echo "shared-nfs-root" > "$shared/etc/netinit-test-root"; } >/dev/null || cannot "mkroot failed"
+cat > "$shared/sbin/init" <<'INIT'
+#!/bin/sh
+export PATH=/bin:/sbin; h=$(hostname)
 m() { echo "NETINIT-TEST $*"; }
-h=$(hostname)
 m "hostname=$h"
 m "root=$(grep ' / ' /proc/mounts | head -n1)"
 m "mnt-etc=$(awk '$2 == "/etc" { print $1, $3 }' /proc/mounts | tail -n1)"
