@@ -49,7 +49,7 @@ FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 
 .DEFAULT_GOAL := all
 
-.PHONY: all init initramfs check unit fuzz fuzz-smoke vm-test demo bench install-deps deps \
+.PHONY: all init initramfs check check-full unit fuzz fuzz-smoke vm-test demo bench install-deps deps \
         defconfig menuconfig nconfig oldconfig allnoconfig allyesconfig clean distclean help
 
 all: $(BUILD)/init $(HOST_TOOLS)
@@ -58,6 +58,7 @@ help:
 	@echo "make               build build/init (static) and the host tools"
 	@echo "make initramfs     build/initramfs.img for KVER=$(KVER)"
 	@echo "make check         install test dependencies, build, run every test tier"
+	@echo "make check-full    make check plus the VM tests over CI's time budget (doc/testing.md)"
 	@echo "make demo          boot a node in QEMU and show the result"
 	@echo "make bench         side-by-side benchmark against dracut and initramfs-tools"
 	@echo "make fuzz          run every fuzzer longer (FUZZ_SECONDS=$(FUZZ_SECONDS))"
@@ -144,6 +145,10 @@ vm-test: initramfs
 # `make check`: the one test command (README.md, .ci/run).
 check:
 	bash tests/check.sh
+
+# `make check` plus the VM tests marked "# check: full" (over CI's budget).
+check-full:
+	CHECK_FULL=1 bash tests/check.sh
 
 # demo and bench do their own set-up too: packages first, then the build.
 demo:

@@ -199,7 +199,9 @@ boot_node() { # NAME MAC: PXE-boot a node on br0; console in $OUT/NAME.log
 	local name=$1 mac=$2 tap=tap$RANDOM t0=$SECONDS
 	ip tuntap add "$tap" mode tap
 	ip link set "$tap" master br0 up
-	timeout -k 5 300 qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -nographic -no-reboot -nodefaults \
+	# The bound is generous: a PXE boot takes ~35 s on an idle machine and
+	# over 140 s on a loaded one (TFTP under TCG is slow).
+	timeout -k 5 600 qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -nographic -no-reboot -nodefaults \
 		-display none -serial "file:$OUT/$name.log" -boot n \
 		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" -device "e1000,netdev=n0,mac=$mac,bootindex=1" \
 		< /dev/null > "$OUT/$name.qemu.out" 2>&1
@@ -212,12 +214,27 @@ expect() { # NAME REGEX WHAT
 		pass "$1: $3"
 	else
 		failw "$1: $3 (no console line matching /$2/; console: $OUT/$1.log)"
+		node_failed=1
 	fi
+}
+
+# After a node's checks failed: what it and the servers last said, so that a
+# CI log alone tells where the boot stopped.
+show_failure() { # NAME SERVER-LOG
+	local f
+	echo "---- walkthrough: last 30 console lines of $1 (booted $BOOT_SECONDS s) ----"
+	sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//' "$OUT/$1.log" | tr -d '\000' | grep -av '^\s*$' | tail -n 30 | cut -c1-200
+	for f in "$2" "$OUT/$1.qemu.out"; do
+		[ -s "$f" ] && { echo "---- last 10 lines of $f ----"; tail -n 10 "$f" | cut -c1-200; }
+	done
+	echo "---- UDP sockets in the boot server's namespace ----"
+	ss -Hlunp 2>/dev/null | cut -c1-200
+	echo "----"
 }
 
 # What the booted node reports, asserted against what the walkthrough asked for.
 check_node() { # NAME HOST IP SERVER-LOG
-	local n=$1 host=$2 ip=$3
+	local n=$1 host=$2 ip=$3 node_failed=0
 	expect "$n" "NETINIT-TEST leasefile ADDR='$ip'\$" "the node got its address $ip"
 	expect "$n" "NETINIT-TEST leasefile ROUTER='10\.0\.0\.254'\$" "the node got the gateway 10.0.0.254"
 	expect "$n" 'NETINIT-TEST route=default via 10\.0\.0\.254' "its default route is via 10.0.0.254"
@@ -234,6 +251,7 @@ check_node() { # NAME HOST IP SERVER-LOG
 	sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//' "$OUT/$n.log" |
 		grep -aE 'NETINIT-TEST leasefile (ADDR|PREFIX|ROUTER|DNS|NTP|LOG_SERVERS|HOSTNAME|DOMAIN|SEARCH|LEASE_TIME)=' |
 		sed 's/^.*leasefile //' | tr '\n' ' ' | sed "s/^/$n: /; s/ \$/\n/" >> "$OUT/handed.txt"
+	[ "$node_failed" = 0 ] || show_failure "$n" "$4"
 }
 
 # 1. The site, from an empty /etc/netinit: the commands as written.
@@ -250,7 +268,7 @@ run_block nginx || exit 1
 # 2. dnsmasq: DHCP and TFTP from the rendered file alone.
 if run_block dnsmasq; then
 	boot_node dnsmasq-s0 52:54:00:00:00:10
-	check_node dnsmasq-s0 s0 10.0.0.10
+	check_node dnsmasq-s0 s0 10.0.0.10 "$OUT/dnsmasq.log"
 	grep -q 'DHCPACK(br0) 10.0.0.10 52:54:00:00:00:10 s0' "$OUT/dnsmasq.log" &&
 		pass "dnsmasq acked s0 ($BOOT_SECONDS s to boot)" || failw "dnsmasq's log shows no DHCPACK for s0"
 	grep -q 'sent /srv/tftp/pxelinux.0' "$OUT/dnsmasq.log" && pass "dnsmasq's own TFTP served pxelinux.0" ||
@@ -260,7 +278,7 @@ fi
 # 3. ISC dhcpd (with tftpd-hpa): the include line the walkthrough adds.
 if run_block dhcpd; then
 	boot_node dhcpd-s1 52:54:00:00:00:11
-	check_node dhcpd-s1 s1 10.0.0.11
+	check_node dhcpd-s1 s1 10.0.0.11 "$OUT/dhcpd.log"
 	grep -q 'DHCPACK on 10.0.0.11 to 52:54:00:00:00:11' "$OUT/dhcpd.log" &&
 		pass "dhcpd acked s1 ($BOOT_SECONDS s to boot)" || failw "dhcpd's log shows no DHCPACK for s1: $(tail -n 5 "$OUT/dhcpd.log")"
 fi
@@ -268,7 +286,7 @@ fi
 # 4. Kea: the kea-dhcp4.conf render wrote (kea = full), nothing else.
 if run_block kea; then
 	boot_node kea-s2 52:54:00:00:00:12
-	check_node kea-s2 s2 10.0.0.12
+	check_node kea-s2 s2 10.0.0.12 "$OUT/kea.log"
 	grep -qE 'DHCP4_LEASE_ALLOC .*hwtype=1 52:54:00:00:00:12.* lease 10\.0\.0\.12' "$OUT/kea.log" &&
 		pass "Kea allocated 10.0.0.12 to s2 ($BOOT_SECONDS s to boot)" || failw "Kea's log shows no lease for s2: $(tail -n 5 "$OUT/kea.log")"
 fi
