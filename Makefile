@@ -59,16 +59,19 @@ help:
 	@echo "make initramfs     build/initramfs.img for KVER=$(KVER)"
 	@echo "make check         install test dependencies, build, run every test tier"
 	@echo "make check-full    make check plus the VM tests over CI's time budget (doc/testing.md)"
-	@echo "make demo          boot a node in QEMU and show the result"
+	@echo "make demo          PXE-boot two diskless Debian nodes in QEMU (NFS + HTTP), DEMO=quick: one busybox node"
 	@echo "make bench         side-by-side benchmark against dracut and initramfs-tools"
 	@echo "make fuzz          run every fuzzer longer (FUZZ_SECONDS=$(FUZZ_SECONDS))"
 	@echo "make menuconfig | defconfig | allnoconfig | allyesconfig"
 
 # ---- configuration (kconfig-frontends) ----
 KCONF_DIR = @mkdir -p $(dir $(KCONFIG_CONFIG))
-$(KCONFIG_CONFIG):
+# A .config from before a new Kconfig symbol gets that symbol's default
+# (as the kernel's olddefconfig), not a silent "n".
+$(KCONFIG_CONFIG): Kconfig
 	$(KCONF_DIR)
-	kconfig-conf --alldefconfig Kconfig >/dev/null
+	if [ -f $@ ]; then kconfig-conf --olddefconfig Kconfig >/dev/null; touch $@; \
+	else kconfig-conf --alldefconfig Kconfig >/dev/null; fi
 defconfig:
 	$(KCONF_DIR)
 	kconfig-conf --alldefconfig Kconfig

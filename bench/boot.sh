@@ -20,6 +20,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh          # sets BUILD, KVER, VM_KERNEL, vm_run
+. bench/lib.sh           # median, ratio, bench_floor
 
 RUNS=${BENCH_RUNS:-3}
 TIMEOUT=${BENCH_TIMEOUT:-240}
@@ -44,17 +45,8 @@ build_root() {
 	local tree=$BDIR/root.tree img=$BDIR/root.ext4
 	bash test-vm/mkroot.sh "$tree" >&2 || return 1
 	mv "$tree/sbin/init" "$tree/sbin/init.test"
-	# First command: read the uptime with shell builtins only (no fork), so
-	# the figure is when the real init started, not when a helper ran.
-	cat > "$tree/sbin/init" <<'INIT'
-#!/bin/sh
-[ -r /proc/uptime ] || /bin/busybox mount -t proc proc /proc
-read up idle < /proc/uptime; echo "BENCH-UPTIME $up"
-export PATH=/bin:/sbin
-echo "BENCH-ROOT pid=$$ root=$(grep ' / ' /proc/mounts | head -n1)"
-poweroff -f
-INIT
-	chmod 755 "$tree/sbin/init"
+	bench_uptime_init "$tree/sbin/init" 'export PATH=/bin:/sbin' \
+		'echo "BENCH-ROOT pid=$$ root=$(grep '"' / '"' /proc/mounts | head -n1)"'
 	# systemd (dracut's default) refuses to switch into a root without it.
 	cat > "$tree/etc/os-release" <<'EOF'
 NAME="netinit bench root"
@@ -67,28 +59,6 @@ EOF
 	rm -rf "$tree"
 }
 
-# ---- the floor: an initramfs that is its own root; /init reports at once ----
-build_floor() {
-	local out=$BDIR/floor.img tree=$BDIR/floor.tree bb
-	bb=$(readlink -f "$(command -v busybox)")
-	rm -rf "$tree"; mkdir -p "$tree"/{bin,dev,proc}
-	cp "$bb" "$tree/bin/busybox"
-	ln -s busybox "$tree/bin/sh"
-	mknod "$tree/dev/console" c 5 1 2>/dev/null || true
-	cat > "$tree/init" <<'INIT'
-#!/bin/sh
-[ -r /proc/uptime ] || /bin/busybox mount -t proc proc /proc
-read up idle < /proc/uptime; echo "BENCH-UPTIME $up"
-/bin/busybox poweroff -f
-INIT
-	chmod 755 "$tree/init"
-	(cd "$tree" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | zstd -q -19 -c) > "$out.tmp" &&
-		mv "$out.tmp" "$out"
-	local rc=$?
-	rm -rf "$tree"
-	return $rc
-}
-
 # ---- competitors (cached per kernel version) ----
 build_dracut() {
 	local out=$1 confdir=$BDIR/dracut.confdir
@@ -97,32 +67,14 @@ build_dracut() {
 	# defaults from /usr/lib/dracut/dracut.conf.d and dracut's default module
 	# set, generic (not host-only) image.
 	dracut --no-hostonly --conf /dev/null --confdir "$confdir" --force \
-		--kver "$KVER" "$out.tmp" > "$BDIR/dracut-$KVER.log" 2>&1 &&
+		--kver "$KVER" "$out.tmp" > "$out.log" 2>&1 &&
 		mv "$out.tmp" "$out"
 }
 build_itools() {
-	local out=$1 conf=$BDIR/initramfs-tools.conf
 	# A copy of the host's configuration (never modified), forced to Debian's
 	# defaults for a disk root: MODULES=most, BOOT=local.
-	rm -rf "$conf"
-	if [ -d /etc/initramfs-tools ]; then cp -a /etc/initramfs-tools "$conf"
-	else mkdir -p "$conf"/{conf.d,hooks,scripts}; cp /usr/share/initramfs-tools/initramfs.conf "$conf/" 2>/dev/null; touch "$conf/modules"; fi
-	sed -i -e '/^MODULES=/d' -e '/^BOOT=/d' "$conf/initramfs.conf"
-	printf 'MODULES=most\nBOOT=local\n' >> "$conf/initramfs.conf"
-	mkinitramfs -d "$conf" -o "$out.tmp" "$KVER" > "$BDIR/initramfs-tools-$KVER.log" 2>&1 &&
-		mv "$out.tmp" "$out"
+	bench_itools "$1" "$BDIR/initramfs-tools.conf" local most
 }
-cached() {   # cached NAME OUT BUILDFN: build OUT unless present
-	local name=$1 out=$2 fn=$3
-	if [ -s "$out" ] && [ "${BENCH_REBUILD:-0}" != 1 ]; then return 0; fi
-	say "building $name for $KVER -> $out (once; BENCH_REBUILD=1 to redo)"
-	local t0=$SECONDS
-	if ! $fn "$out"; then
-		say "building $name failed; see $BDIR/*-$KVER.log"; rm -f "$out.tmp"; return 1
-	fi
-	say "built $name in $((SECONDS - t0)) s"
-}
-
 compression() {   # the compression of an initramfs (after an early-microcode cpio, if any)
 	local kind
 	kind=$(file -b "$1" 2>/dev/null)
@@ -137,13 +89,13 @@ compression() {   # the compression of an initramfs (after an early-microcode cp
 
 # ---- run ----
 build_root || { say "cannot build the bench root disk"; exit 1; }
-build_floor || say "cannot build the floor initramfs (row skipped)"
+bench_floor "$BDIR/floor.img" || say "cannot build the floor initramfs (its row says failed)"
 DRACUT_IMG=$BDIR/dracut-$KVER.img
 ITOOLS_IMG=$BDIR/initramfs-tools-$KVER.img
 command -v dracut >/dev/null || say "dracut missing (bench/run.sh installs dracut-core)"
 command -v mkinitramfs >/dev/null || say "mkinitramfs missing (bench/run.sh installs initramfs-tools)"
-command -v dracut >/dev/null && cached dracut "$DRACUT_IMG" build_dracut
-command -v mkinitramfs >/dev/null && cached initramfs-tools "$ITOOLS_IMG" build_itools
+command -v dracut >/dev/null && bench_cached dracut "$DRACUT_IMG" build_dracut
+command -v mkinitramfs >/dev/null && bench_cached initramfs-tools "$ITOOLS_IMG" build_itools
 
 ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "?"; }
 drive=(-drive "file=$BDIR/root.ext4,if=virtio,format=raw,snapshot=on")
@@ -158,7 +110,6 @@ tools=(
 )
 
 declare -A SIZE MEDIAN RUNLIST NOTE
-median() { LC_ALL=C sort -g | awk '{v[NR]=$1} END {if (NR == 0) exit 1; if (NR % 2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 
 # Runs are interleaved (run 1 of every tool, then run 2, ...) so that load
 # from other work on the machine spreads over all tools alike.
@@ -166,7 +117,7 @@ declare -A VALS
 for t in "${tools[@]}"; do
 	IFS='|' read -r id label img args <<<"$t"
 	if [ -s "$img" ]; then SIZE[$id]=$(stat -c %s "$img"); VALS[$id]=""
-	else NOTE[$id]="not built"; [ "$id" = floor ] || failed=1; fi
+	else NOTE[$id]="not built (see $BDIR/*-$KVER.log)"; failed=1; fi
 done
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((i = 1; i <= RUNS; i++)); do
@@ -200,7 +151,6 @@ for t in "${tools[@]}"; do
 	fi
 done
 
-ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}' || echo "-"; }
 {
 	echo "## Boot: local virtio ext4 root, kernel start to the root's first process"
 	echo
@@ -213,12 +163,12 @@ ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {if (b > 
 	echo "|---|---:|---:|---:|---:|---|---|---|"
 	for t in "${tools[@]}"; do
 		IFS='|' read -r id label img args <<<"$t"
-		[ "$id" = floor ] && [ -z "${SIZE[$id]:-}" ] && continue
 		if [ -n "${SIZE[$id]:-}" ]; then comp=$(compression "$img"); else comp="-"; fi
-		med=${MEDIAN[$id]:-}
+		med=${MEDIAN[$id]:-"failed: ${NOTE[$id]:-no figure}"}
+		size=${SIZE[$id]:-"failed: ${NOTE[$id]:-no image}"}
 		runs=${RUNLIST[$id]:-}
 		[ -n "${NOTE[$id]:-}" ] && runs="${runs:+$runs; }${NOTE[$id]}"
-		echo "| $label | ${SIZE[$id]:--} | $(ratio "${SIZE[$id]:-}" "${SIZE[netinit]:-}") | ${med:--} |" \
+		echo "| $label | $size | $(ratio "$size" "${SIZE[netinit]:-}") | $med |" \
 		     "$(ratio "$med" "${MEDIAN[netinit]:-}") | ${runs:--} | $comp | \`${args:-(none)}\` |"
 	done
 	echo

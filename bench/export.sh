@@ -23,7 +23,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 # run CMD...: wall and cpu seconds of one command into $wall and $cpu
 run() {
-	/usr/bin/time -f '%e %U %S' -o "$tmp/time" "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+	/usr/bin/time -f '%e %U %S' -o "$tmp/time" "$@" > /dev/null 2>"$tmp/err" || {
+		echo "bench/export: failed: $*: $(tail -n1 "$tmp/err")" >&2
+		echo "| $n | failed: ${1##*/} exited non-zero ($(tail -n1 "$tmp/err" | tr '|' '/' | cut -c1-100)) |"
+		exit 1
+	}
 	read -r wall u s < "$tmp/time"
 	cpu=$(echo "$u + $s" | bc -l | xargs printf '%.2f')
 }
@@ -54,6 +58,8 @@ EOC
 	}'
 }
 
+echo "## netinit-export at scale (bench/export.sh)"
+echo
 printf '| nodes | check | render (first) | render (again) | server checks | first render per 1k nodes | ratio to %s |\n' "${sizes%% *}"
 printf '|------:|------:|------:|------:|------:|------:|------:|\n'
 base=""
@@ -64,8 +70,10 @@ for n in $sizes; do
 	run "$BIN" -q -c "$d" check --no-server-check; c_w=$wall c_c=$cpu
 	run "$BIN" -q -c "$d" -r "$root" --no-server-check render; r1_w=$wall r1_c=$cpu
 	run "$BIN" -q -c "$d" -r "$root" --no-server-check render; r2_w=$wall r2_c=$cpu
-	printf '{ "Dhcp4": { "interfaces-config": { "interfaces": [] }, "subnet4": [ { "id": 1, "subnet": "10.0.0.0/16", "reservations": <?include "%s"?> } ] } }\n' \
-		"$root/etc/kea/netinit-reservations.json" > "$tmp/kea.json"
+	# kea = subnet (the default with a network): the file is the subnet4 entry
+	# itself, included as doc/server.md says.
+	printf '{ "Dhcp4": { "interfaces-config": { "interfaces": [] }, "subnet4": [ <?include "%s"?> ] } }\n' \
+		"$root/etc/kea/netinit-subnet4.json" > "$tmp/kea.json"
 	run dhcpd -t -q -cf "$root/etc/dhcp/netinit-hosts.conf"; s_w=$wall
 	run dnsmasq --test --conf-file="$root/etc/dnsmasq.d/netinit.conf"; s_w=$(echo "$s_w + $wall" | bc -l)
 	run kea-dhcp4 -t "$tmp/kea.json"; s_w=$(echo "$s_w + $wall" | bc -l | xargs printf '%.2f')

@@ -11,12 +11,19 @@
 # (>1: slower than netinit).  Prints markdown on stdout, progress on stderr.
 #
 #   bench/fetch.sh                 BENCH_RUNS=5 bench/fetch.sh
+#   BENCH_FETCH_RUNS               runs of each figure (default BENCH_RUNS)
 #   BENCH_FETCH_MB=1024            size of the HTTP file in MiB
-#   BENCH_ATFTPD=/path/to/atftpd   the atftpd binary (default: from PATH)
+#   BENCH_ATFTPD=/path/to/atftpd   the atftpd binary (default: Debian's atftpd
+#                                  extracted under build/bench/pkgs with
+#                                  `apt-get download` + `dpkg -x`, never
+#                                  installed: the package conflicts with
+#                                  tftpd-hpa, which the VM tests need)
+# A measurement that failed prints "failed: why" in its cell, never a number.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$PWD
-runs=${BENCH_RUNS:-3}
+. bench/lib.sh
+runs=${BENCH_FETCH_RUNS:-${BENCH_RUNS:-3}}
 mb=${BENCH_FETCH_MB:-1024}
 tftp_mb=${BENCH_TFTP_MB:-256}
 say() { echo "bench/fetch: $*" >&2; }
@@ -32,7 +39,13 @@ for t in nginx curl wget zstd tar tftp busybox ip /usr/sbin/in.tftpd /usr/bin/ti
 	command -v "$t" >/dev/null || { say "$t not installed"; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { say "needs root (network namespaces, tmpfs)"; exit 1; }
-atftpd=${BENCH_ATFTPD:-$(command -v atftpd || true)}
+atftpd=${BENCH_ATFTPD:-}
+atftpd_why=
+if [ -z "$atftpd" ]; then
+	if d=$(bench_extract atftpd); then atftpd=$d/usr/sbin/atftpd
+	else atftpd_why="atftpd could not be extracted (apt-get download atftpd)"; fi
+fi
+atftpd_ver=$(ls "$BENCH_PKGS"/atftpd/*.deb 2>/dev/null | sed -n 's/.*atftpd_\([^_]*\)_.*/\1/p')
 
 tag=fb$(($$ % 100000))
 srv=$tag-s cli=$tag-c
@@ -90,24 +103,41 @@ if [ -n "$atftpd" ]; then
 	pids+=($!)
 fi
 sleep 1
+if [ -n "$atftpd" ] && ! kill -0 "${pids[-1]}" 2>/dev/null; then
+	atftpd_why="atftpd ($atftpd) did not start"; atftpd=
+fi
 
-# median seconds of `runs` runs of "$@" (after cleanup_cmd if set)
+# median seconds of `runs` runs of "$@" (after $pre if set); the runs'
+# seconds go to $work/last.runs.  A failed run makes the figure
+# "failed: CMD exited N (its last message)".
 median() {
-	local i t0 t1 ts=()
+	local i t0 t1 ts=() rc
+	: > "$work/last.runs"
 	for i in $(seq "$runs"); do
 		[ -n "${pre:-}" ] && eval "$pre"
 		t0=$(date +%s.%N)
-		"$@" >/dev/null 2>&1 || { say "failed: $*"; echo fail; return 1; }
+		"$@" >/dev/null 2>"$work/last.err"
+		rc=$?
 		t1=$(date +%s.%N)
-		ts+=("$(echo "$t1 - $t0" | bc)")
+		if [ $rc = 0 ] && [ -n "${post:-}" ] && ! eval "$post"; then
+			rc=check; echo "the result is not what the server has (${post_what:-check failed})" >> "$work/last.err"
+		fi
+		if [ $rc != 0 ]; then
+			say "failed: $* (exit $rc): $(tail -n1 "$work/last.err")"
+			echo "failed: ${*##*/} exited $rc ($(tail -n1 "$work/last.err" | tr '|' '/' | cut -c1-80))"
+			return 1
+		fi
+		ts+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')")
 	done
+	printf '%s\n' "${ts[@]}" > "$work/last.runs"
 	printf '%s\n' "${ts[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
 }
-ratio() { [ "$1" = fail ] || [ "$2" = fail ] && echo - || printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
-rate() { [ "$2" = fail ] && echo - || printf '%.0f' "$(echo "$1 / $2" | bc -l)"; }
+secs() { isnum "$1" && printf '%.2f' "$1" || echo "$1"; }
+rate() { isnum "$2" && printf '%.0f' "$(echo "$1 / $2" | bc -l)" || echo "-"; }
 row() { # name secs base_secs MiB
-	printf '| %s | %.2f | %s | %s |\n' "$1" "$2" "$(rate "$4" "$2")" "$(ratio "$2" "$3")"
+	printf '| %s | %s | %s | %s |\n' "$1" "$(secs "$2")" "$(rate "$4" "$2")" "$(ratio "$2" "$3")"
 }
+spread() { stats $(cat "$1") | awk '{printf "%.2f / %.2f / %.2f", $1, $2, $3}'; }
 
 say "HTTP: $mb MiB, $runs runs each"
 pre=""
@@ -120,14 +150,24 @@ rm -f "$work/t/o.bin"
 
 say "archive: $arch_mb MiB zstd -> $unpacked_mb MiB"
 pre="rm -rf $work/t/u; mkdir $work/t/u"
-t_unp=$(median inc /usr/bin/time -f %M -o "$work/rss-ours" "${ours[@]}" "http://$S:8080/root.tar.zst" - --unpack "$work/t/u/root")
-t_pipe=$(median inc bash -c "S=$S work=$work; /usr/bin/time -f %M -o $work/rss-curl curl -sf http://$S:8080/root.tar.zst | /usr/bin/time -f %M -o $work/rss-zstd zstd -dc | /usr/bin/time -f %M -o $work/rss-tar tar -C $work/t/u -xf -")
+post="[ \$(du -sm $work/t/u | cut -f1) -ge $((unpacked_mb * 9 / 10)) ]" post_what="less unpacked than the archive holds"
+t_unp=$(median inc /usr/bin/time -f "%M %U %S" -o "$work/rss-ours" "${ours[@]}" "http://$S:8080/root.tar.zst" - --unpack "$work/t/u/root")
+cp "$work/last.runs" "$work/unp.runs"
+t_pipe=$(median inc bash -c "set -o pipefail; /usr/bin/time -f '%M %U %S' -o $work/rss-curl curl -sf http://$S:8080/root.tar.zst | /usr/bin/time -f '%M %U %S' -o $work/rss-zstd zstd -dc | /usr/bin/time -f '%M %U %S' -o $work/rss-tar tar -C $work/t/u -xf -")
+cp "$work/last.runs" "$work/pipe.runs"
 rm -rf "$work/t/u"
-rss_ours=$(tail -n 1 "$work/rss-ours")
-rss_pipe=$(( $(tail -n 1 "$work/rss-curl") + $(tail -n 1 "$work/rss-zstd") + $(tail -n 1 "$work/rss-tar") ))
+post=
+# peak RSS (KiB) and CPU seconds (user + system) of the last run, summed over the files given
+rss_cpu() { local f; for f in "$@"; do tail -n 1 "$work/$f" 2>/dev/null; done | awk '{r += $1; c += $2 + $3} END {printf "%d %.2f\n", r, c}'; }
+read -r rss_ours cpu_ours < <(rss_cpu rss-ours)
+read -r rss_pipe cpu_pipe < <(rss_cpu rss-curl rss-zstd rss-tar)
+isnum "$t_unp" || rss_ours="failed" cpu_ours="failed"
+isnum "$t_pipe" || rss_pipe="failed" cpu_pipe="failed"
 
 say "TFTP: $tftp_mb MiB"
 pre="rm -f $work/t/o.bin"
+# tftp clients may exit 0 after a failed transfer: the size decides.
+post="[ \"\$(stat -c %s $work/t/o.bin 2>/dev/null)\" = $((tftp_mb * 1048576)) ]" post_what="not $tftp_mb MiB received"
 t_tf_ours=$(median inc "${ours[@]}" "tftp://$S/tftp.bin" "$work/t/o.bin")
 t_tf_hpa=$(median inc tftp -m binary "$S" -c get tftp.bin "$work/t/o.bin")
 t_tf_bb=$(median inc busybox tftp -b 1468 -g -r tftp.bin -l "$work/t/o.bin" "$S")
@@ -137,14 +177,17 @@ if [ -n "$atftpd" ]; then
 	t_tf_w16=$(median inc "${ours[@]}" "tftp://$S:6969/tftp.bin" "$work/t/o.bin" --windowsize 16)
 	t_tf_w64=$(median inc "${ours[@]}" "tftp://$S:6969/tftp.bin" "$work/t/o.bin" --windowsize 64)
 	t_tf_hpa_a=$(median inc tftp -m binary "$S" 6969 -c get tftp.bin "$work/t/o.bin")
+else
+	t_tf_w1="failed: $atftpd_why" t_tf_w16=$t_tf_w1 t_tf_w64=$t_tf_w1 t_tf_hpa_a=$t_tf_w1
 fi
+post=
 
 cat <<EOF2
 ## bench/fetch.sh: root image downloads (HTTP, archive unpack, TFTP)
 
 Two network namespaces joined by a veth pair (MTU 1500), servers in one, clients in
 the other; median of $runs runs; ratio = time / netinit's time (>1: slower than netinit).
-Kernel $(uname -r), $(nproc) CPUs.
+Kernel $(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end.
 
 ### HTTP GET, $mb MiB from nginx
 
@@ -158,30 +201,36 @@ $(row "curl -o FILE (tmpfs)" "$t_curl_file" "$t_ours_file" "$mb")
 
 ### Fetch + zstd + unpack of a root archive ($arch_mb MiB .tar.zst, $unpacked_mb MiB unpacked) into a tmpfs
 
-| pipeline | seconds | MiB/s (compressed) | ratio | peak RSS |
-|---|---|---|---|---|
-$(printf '| netinit `fetch URL - --unpack DIR` (one process) | %.2f | %s | 1.00 | %s KiB |\n' "$t_unp" "$(rate "$arch_mb" "$t_unp")" "$rss_ours")
-$(printf '| `curl \\| zstd -d \\| tar -x` | %.2f | %s | %s | %s KiB (sum of 3) |\n' "$t_pipe" "$(rate "$arch_mb" "$t_pipe")" "$(ratio "$t_pipe" "$t_unp")" "$rss_pipe")
+| pipeline | seconds (median) | min / median / max of $runs | MiB/s (compressed) | ratio | CPU seconds (user+sys, last run) | peak RSS |
+|---|---|---|---|---|---|---|
+| netinit \`fetch URL - --unpack DIR\` (one process) | $(secs "$t_unp") | $(isnum "$t_unp" && spread "$work/unp.runs" || echo -) | $(rate "$arch_mb" "$t_unp") | $(ratio "$t_unp" "$t_unp") | $cpu_ours | $rss_ours KiB |
+| \`curl \\| zstd -d \\| tar -x\` | $(secs "$t_pipe") | $(isnum "$t_pipe" && spread "$work/pipe.runs" || echo -) | $(rate "$arch_mb" "$t_pipe") | $(ratio "$t_pipe" "$t_unp") | $cpu_pipe (sum of 3) | $rss_pipe KiB (sum of 3) |
+
+The one-process path does the whole job in one thread and never sleeps (the socket always has data):
+it uses less CPU than the pipeline (no pipe copies) but only one of the $(nproc) cores, while the pipeline
+overlaps zstd with tar's file writes on the other core; on a loaded host the scheduler also gives the
+three often-sleeping processes three shares. See doc/bench.md ("fetch + unpack") for the profile.
 
 ### TFTP, $tftp_mb MiB
 
 | client | server | blksize / window | seconds | MiB/s | ratio |
 |---|---|---|---|---|---|
-$(printf '| netinit | tftpd-hpa | 1468 / 1 (no RFC 7440 in tftpd-hpa) | %.2f | %s | 1.00 |\n' "$t_tf_ours" "$(rate "$tftp_mb" "$t_tf_ours")")
-$(printf '| tftp-hpa client | tftpd-hpa | 512 / 1 | %.2f | %s | %s |\n' "$t_tf_hpa" "$(rate "$tftp_mb" "$t_tf_hpa")" "$(ratio "$t_tf_hpa" "$t_tf_ours")")
-$(printf '| busybox tftp -b 1468 | tftpd-hpa | 1468 / 1 | %.2f | %s | %s |\n' "$t_tf_bb" "$(rate "$tftp_mb" "$t_tf_bb")" "$(ratio "$t_tf_bb" "$t_tf_ours")")
-$(printf '| busybox tftp | tftpd-hpa | 512 / 1 | %.2f | %s | %s |\n' "$t_tf_bb512" "$(rate "$tftp_mb" "$t_tf_bb512")" "$(ratio "$t_tf_bb512" "$t_tf_ours")")
+| netinit | tftpd-hpa | 1468 / 1 (no RFC 7440 in tftpd-hpa) | $(secs "$t_tf_ours") | $(rate "$tftp_mb" "$t_tf_ours") | $(ratio "$t_tf_ours" "$t_tf_ours") |
+| tftp-hpa client | tftpd-hpa | 512 / 1 | $(secs "$t_tf_hpa") | $(rate "$tftp_mb" "$t_tf_hpa") | $(ratio "$t_tf_hpa" "$t_tf_ours") |
+| busybox tftp -b 1468 | tftpd-hpa | 1468 / 1 | $(secs "$t_tf_bb") | $(rate "$tftp_mb" "$t_tf_bb") | $(ratio "$t_tf_bb" "$t_tf_ours") |
+| busybox tftp | tftpd-hpa | 512 / 1 | $(secs "$t_tf_bb512") | $(rate "$tftp_mb" "$t_tf_bb512") | $(ratio "$t_tf_bb512" "$t_tf_ours") |
+| netinit | atftpd $atftpd_ver | 1468 / 1 | $(secs "$t_tf_w1") | $(rate "$tftp_mb" "$t_tf_w1") | $(ratio "$t_tf_w1" "$t_tf_ours") |
+| netinit | atftpd | 1468 / 16 | $(secs "$t_tf_w16") | $(rate "$tftp_mb" "$t_tf_w16") | $(ratio "$t_tf_w16" "$t_tf_ours") |
+| netinit | atftpd | 1468 / 64 | $(secs "$t_tf_w64") | $(rate "$tftp_mb" "$t_tf_w64") | $(ratio "$t_tf_w64" "$t_tf_ours") |
+| tftp-hpa client | atftpd | 512 / 1 | $(secs "$t_tf_hpa_a") | $(rate "$tftp_mb" "$t_tf_hpa_a") | $(ratio "$t_tf_hpa_a" "$t_tf_ours") |
+
+atftpd: Debian's package extracted with \`apt-get download\` + \`dpkg -x\` and run from there (installing it would
+remove tftpd-hpa). netinit peak RSS while unpacking: $rss_ours KiB (bounded buffers: 256 KiB receive,
+128 KiB zstd output, zstd window <= 128 MiB).
 EOF2
-{
-	if [ -n "$atftpd" ]; then
-		printf '| netinit | atftpd | 1468 / 1 | %.2f | %s | %s |\n' "$t_tf_w1" "$(rate "$tftp_mb" "$t_tf_w1")" "$(ratio "$t_tf_w1" "$t_tf_ours")"
-		printf '| netinit | atftpd | 1468 / 16 | %.2f | %s | %s |\n' "$t_tf_w16" "$(rate "$tftp_mb" "$t_tf_w16")" "$(ratio "$t_tf_w16" "$t_tf_ours")"
-		printf '| netinit | atftpd | 1468 / 64 | %.2f | %s | %s |\n' "$t_tf_w64" "$(rate "$tftp_mb" "$t_tf_w64")" "$(ratio "$t_tf_w64" "$t_tf_ours")"
-		printf '| tftp-hpa client | atftpd | 512 / 1 | %.2f | %s | %s |\n' "$t_tf_hpa_a" "$(rate "$tftp_mb" "$t_tf_hpa_a")" "$(ratio "$t_tf_hpa_a" "$t_tf_ours")"
-	else
-		echo
-		echo "(atftpd not installed: the windowsize rows were skipped; install the Debian package atftpd.)"
-	fi
-	echo
-	echo "netinit peak RSS while unpacking: $rss_ours KiB (bounded buffers: 256 KiB receive, 128 KiB zstd output, zstd window <= 128 MiB)."
-}
+failed=0
+for v in "$t_ours" "$t_curl" "$t_wget" "$t_ours_file" "$t_curl_file" "$t_unp" "$t_pipe" "$t_tf_ours" "$t_tf_hpa" \
+	"$t_tf_bb" "$t_tf_bb512" "$t_tf_w1" "$t_tf_w16" "$t_tf_w64" "$t_tf_hpa_a"; do
+	isnum "$v" || failed=1
+done
+exit $failed

@@ -10,6 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh
+. bench/lib.sh
 RUNS=${BENCH_RUNS:-3}
 BDIR=$BUILD/bench
 mkdir -p "$BDIR"
@@ -46,22 +47,28 @@ for i in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(cat "$tmp/port")
 [ -n "$port" ] || { say "the HTTP server did not start"; exit 1; }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}'; }
+rc=0
+declare -A T
 {
 	echo "## Compressed ext image vs squashfs: time to root over HTTP"
 	echo
 	echo "QEMU TCG, kernel $KVER, 1 GiB guest, median of $RUNS boots; the tree is ${mb} MiB as ext."
 	echo
-	echo "| image | served | time to root (s) |"
-	echo "|---|---|---|"
-	for f in rootfs.gz rootfs.ext4.zst root.squashfs; do
+	echo "| image | served | time to root (s) | runs (s) | vs squashfs |"
+	echo "|---|---|---|---|---|"
+	for f in root.squashfs rootfs.gz rootfs.ext4.zst; do
 		ts=()
 		for r in $(seq "$RUNS"); do
 			n=images-${f//./-}-$r
 			vm_run "$n" 300 "root=http://10.0.2.2:$port/$f ip=dhcp panic=1 quiet"
 			ts+=("$(grep -a -m1 'NETINIT-TEST uptime=' "$(vm_log "$n")" | sed 's/.*uptime=//; s/\r//')")
 		done
-		t=$(printf '%s\n' "${ts[@]}" | grep . | median)
-		echo "| $f | $(( $(stat -c %s "$tmp/www/$f") / 1024 )) KiB | ${t:--} |"
+		runs=$(printf '%s ' "${ts[@]}" | tr -s ' ')
+		t=$(printf '%s\n' "${ts[@]}" | grep . | median) ||
+			{ t="failed: the root never reported its uptime in $RUNS boots (build/vm/images-${f//./-}-*.log)"; rc=1; }
+		T[$f]=$t
+		echo "| $f | $(( $(stat -c %s "$tmp/www/$f") / 1024 )) KiB | $t | ${runs:--} | $(ratio "$t" "${T[root.squashfs]}") |"
 	done
+	exit $rc
 } | tee "$BDIR/images.md"
+exit "${PIPESTATUS[0]}"

@@ -124,15 +124,17 @@ measure() {
 	done
 	reset_links "$ns" $links
 	if [ "$ok" -ne "$n" ]; then
-		echo "n/a"
+		echo "failed: only $ok of $n runs configured an address"
 		echo "bench/net.sh: $name: only $ok of $n runs configured an address" >&2
+		echo 1 > "$work/failed"
 		return
 	fi
 	sort -n "$work/$name.times" | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f\n", m / 1000 }'
 }
 
 ratio() { # value base
-	case "$1$2" in *n/a*) echo "n/a"; return ;; esac
+	case "$1" in failed:*) echo "$1"; return ;; esac
+	case "$2" in failed:*) echo "failed: no netinit figure to compare with"; return ;; esac
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'
 }
 
@@ -144,6 +146,7 @@ m_udhcpc=$(measure udhcpc "$cli" c0 busybox udhcpc -i c0 -f -q -n -s "$work/udhc
 m_udhcpc_arp=$(measure udhcpc_arp "$cli" c0 busybox udhcpc -i c0 -f -q -n -a200 -s "$work/udhcpc.script")
 m_ipconfig=$(measure ipconfig "$cli" c0 "$ipconfig" -t 10 -c dhcp -d c0)
 
+echo "## DHCP: netinit, udhcpc, klibc ipconfig against one dnsmasq (bench/net.sh)"
 echo
 echo "### DHCP: link up to configured address (median of $runs, ms)"
 echo
@@ -172,3 +175,5 @@ echo "| klibc ipconfig (-t 10, median of $ipc_runs) | d0 d1 d2 live0 | $p_ipc | 
 echo
 echo "(udhcpc handles one interface per process; a 4-link boot with it is a loop"
 echo " of udhcpc runs, each dead link costing its full -t/-T timeout.)"
+# a failed measurement makes the script fail too (bench/run.sh notes it)
+[ ! -e "$work/failed" ]

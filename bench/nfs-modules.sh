@@ -13,13 +13,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh
+. bench/lib.sh
 RUNS=${BENCH_RUNS:-3}
 BDIR=$BUILD/bench
 mkdir -p "$BDIR"
 say() { echo "bench/nfs-modules: $*" >&2; }
 [ -x "$BUILD/init.stripped" ] || { say "$BUILD/init.stripped missing (make)"; exit 1; }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}'; }
+rc=0
+# med WHAT V...: the median of the numeric V, or "failed: no WHAT in N boots"
+med() { local what=$1; shift; printf '%s\n' "$@" | grep -E '^[0-9]+(\.[0-9]+)?$' | median || echo "failed: no $what in $RUNS boots"; }
 build() { # NAME ARGS...
 	local name=$1; shift
 	bash mkinitramfs/netinit-mkinitramfs --kver "$KVER" --init "$BUILD/init.stripped" \
@@ -62,6 +65,10 @@ build default || exit 1
 		label=$variant
 		case $variant in zstd) label="all zstd (before)" ;; plain) label="all plain" ;;
 		default) label="root's modules plain, rest zstd (now)" ;; esac
-		echo "| $label | $((size / 1024)) KiB | $((unp / 1024)) KiB | $(printf '%s\n' "${u3[@]}" | median) | $(printf '%s\n' "${l3[@]}" | median) | $(printf '%s\n' "${l4[@]}" | median) |"
+		cells="$(med "unpack lines" "${u3[@]}") | $(med "'loaded nfs nfsv3' line" "${l3[@]}") | $(med "'loaded nfs nfsv4' line" "${l4[@]}")"
+		[[ $cells == *failed:* ]] && rc=1
+		echo "| $label | $((size / 1024)) KiB | $((unp / 1024)) KiB | $cells |"
 	done
+	exit $rc
 } | tee "$BDIR/nfs-modules.md"
+exit "${PIPESTATUS[0]}"

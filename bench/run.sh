@@ -1,7 +1,9 @@
 #!/bin/bash
-# `make bench`: install what the benchmarks need, then run bench/boot.sh and
-# every other bench/*.sh, collecting their markdown output in
-# build/bench/results.md (also printed).  Progress goes to stderr.
+# `make bench`: install what the benchmarks need, then run bench/roots.sh,
+# bench/boot.sh and every other bench/*.sh, collecting their markdown output
+# in build/bench/results.md (also printed) under a header naming the machine,
+# the kernel, the package versions, the date and the load.  A full run (no
+# BENCH_ONLY) also writes it to bench/RESULTS.md.  Progress goes to stderr.
 #
 #   BENCH_ONLY="boot net"   run only these (names of bench/<name>.sh)
 #   BENCH_SCRIPT_TIMEOUT    seconds per script (default 5400)
@@ -23,8 +25,10 @@ done
 if [ ${#missing[@]} -gt 0 ] && [ "${BENCH_NO_INSTALL:-0}" != 1 ]; then
 	say "installing ${missing[*]}"
 	apt_install() {
+		# --no-remove: abort rather than uninstall anything (a conflicting
+		# package would take away what the tests need).
 		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
-			--no-install-recommends "${missing[@]}" >&2
+			--no-install-recommends --no-remove "${missing[@]}" >&2
 	}
 	if ! apt_install; then
 		apt-get -o DPkg::Lock::Timeout=600 update -q >&2
@@ -40,10 +44,11 @@ if [ ! -s "$BUILD/initramfs.img" ]; then
 	make initramfs >&2 || { say "make initramfs failed"; exit 1; }
 fi
 
-# ---- the scripts: boot first, then the others in name order ----
-scripts=(bench/boot.sh)
+# ---- the scripts: the network roots side by side first, then the host-only
+# ones (fetch, load, DHCP, render: minutes), then the other VM benchmarks ----
+scripts=(bench/roots.sh bench/fetch.sh bench/load.sh bench/net.sh bench/export.sh bench/boot.sh)
 for s in bench/*.sh; do
-	case $s in bench/run.sh|bench/boot.sh) continue ;; esac
+	[[ " ${scripts[*]} bench/run.sh bench/lib.sh " == *" $s "* ]] && continue
 	scripts+=("$s")
 done
 if [ -n "${BENCH_ONLY:-}" ]; then
@@ -56,10 +61,22 @@ if [ -n "${BENCH_ONLY:-}" ]; then
 	[ ${#scripts[@]} -gt 0 ] || { say "BENCH_ONLY='$BENCH_ONLY' matches no bench/*.sh"; exit 2; }
 fi
 
+ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "not installed"; }
+debver() { ls "$BUILD"/bench/pkgs/"$1"/*.deb 2>/dev/null | sed -n "s/.*\/$1_\(.*\)_[a-z0-9]*\.deb/\1/p" | sed 's/%3a/:/' | head -n1; }
+T0=$SECONDS
 {
 	echo "# netinit benchmarks"
 	echo
-	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)'), $(uname -n)."
+	echo "One run of \`make bench\` (BENCH_RUNS=${BENCH_RUNS:-3}${BENCH_ONLY:+, BENCH_ONLY=$BENCH_ONLY}), started $(date -u '+%Y-%m-%d %H:%M UTC'),"
+	echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)'). How each figure is taken: bench/README.md."
+	echo
+	echo "- Machine: $(uname -n), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM; $(. /etc/os-release; echo "$PRETTY_NAME")"
+	echo "- Host kernel $(uname -r); guest kernel $(ls -1 /lib/modules | sort -V | tail -n1) (the same for every tool)"
+	echo "- Load at the start: $(uptime | sed 's/^ *//'). The machine is shared with other VM runs: compare ratios within one table."
+	echo "- Versions: QEMU $(ver qemu-system-x86), dracut-core $(ver dracut-core), initramfs-tools-core $(ver initramfs-tools-core)," \
+	     "live-boot $(debver live-boot) (extracted, not installed), klibc-utils $(ver klibc-utils), busybox-static $(ver busybox-static)," \
+	     "nginx-light $(ver nginx-light), nfs-ganesha $(ver nfs-ganesha), dnsmasq $(ver dnsmasq-base), tftpd-hpa $(ver tftpd-hpa)," \
+	     "atftpd $(debver atftpd) (extracted, not installed), curl $(ver curl), wget $(ver wget), zstd $(ver zstd), systemd (Debian root) $(cat "$BUILD/debian/root/var/lib/dpkg/status" 2>/dev/null | awk '/^Package: systemd$/ {p=1} p && /^Version:/ {print $2; exit}')"
 	echo
 } > "$out"
 failed=()
@@ -74,6 +91,20 @@ for s in "${scripts[@]}"; do
 		failed+=("$s")
 		printf '\n**%s exited with status %s** (see its messages on stderr); its figures above may be incomplete.\n\n' "$s" "$rc" | tee -a "$out"
 	fi
+	done_n=$((${done_n:-0} + 1))
+	# A full run keeps bench/RESULTS.md current, so a run cut short still
+	# leaves the sections it finished (marked as such).
+	if [ -z "${BENCH_ONLY:-}" ]; then
+		{ cat "$out"; printf '\n---\nRun in progress or cut short: %s of %s scripts done (%s), %s.\n' \
+			"$done_n" "${#scripts[@]}" "$s" "$(date -u '+%H:%M UTC')"; } > bench/RESULTS.md
+	fi
 done
-say "results in $out"
+{
+	echo
+	echo "---"
+	echo "Finished $(date -u '+%Y-%m-%d %H:%M UTC') after $(( (SECONDS - T0) / 60 )) min; load at the end: $(uptime | sed 's/^ *//')."
+	[ ${#failed[@]} = 0 ] || echo "Scripts that exited non-zero: ${failed[*]} (their failed cells say why)."
+} >> "$out"
+if [ -z "${BENCH_ONLY:-}" ]; then cp "$out" bench/RESULTS.md; say "results in $out and bench/RESULTS.md"
+else say "results in $out (BENCH_ONLY: bench/RESULTS.md is written by a full run only)"; fi
 [ ${#failed[@]} = 0 ] || { say "failed: ${failed[*]}"; exit 1; }

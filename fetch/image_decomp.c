@@ -7,15 +7,22 @@
  *             (0x150); block size 1024 << s_log_block_size (fs/ext4/ext4.h)
  *   squashfs  bytes_used, u64 LE at 40 (fs/squashfs/squashfs_fs.h)
  *   erofs     at 1024: blkszbits (0x0C), blocks (0x24) (fs/erofs/erofs_fs.h)
+ * and the xz decoder (liblzma), which stream.c calls like its own gzip/zstd.
  */
 #include "image_decomp.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "netinit_config.h"
 #include "stream.h"
 #include "util.h"
+
+#if CFG_XZ
+#include <lzma.h>
+#endif
 
 #define st_fail(s, r, ...) errbuf_set((s)->err, sizeof((s)->err), (r), __VA_ARGS__)
 
@@ -65,8 +72,8 @@ static int inner_open(struct stream *s)
 	int fd = -1, r;
 
 	if (comp != COMP_NONE)
-		return st_fail(s, -EMEDIUMTYPE, "compressed twice (a compressed stream inside "
-			       "the %s stream)", s->comp == COMP_GZIP ? "gzip" : "zstd");
+		return st_fail(s, -EMEDIUMTYPE, "compressed twice (a %s stream inside the %s "
+			       "stream)", stream_comp_name(comp), stream_comp_name(s->comp));
 	if (f == FMT_UNKNOWN)
 		return st_fail(s, -EMEDIUMTYPE, "the decompressed data is neither squashfs, erofs, "
 			       "ext2/3/4 nor a cpio/tar archive");
@@ -139,4 +146,136 @@ int image_decomp_finish(struct stream *s)
 	if (s->inner != FMT_UNKNOWN)
 		return 0;
 	return head_flush(s);
+}
+
+/* ---- xz ---- */
+
+#if CFG_XZ
+/* The decoder's memory bound: xz -9 needs 65 MiB; more would be a memory
+ * bomb on a small node (the same 128 MiB as zstd's window in stream.c). */
+#define XZ_MEMLIMIT (128u << 20)
+#define XZ_OUT 131072
+
+struct xz_dec {
+	lzma_stream z;
+	size_t pad;        /* zero bytes after a stream's end (stream padding) */
+	uint8_t out[XZ_OUT];
+};
+
+static const char *xz_error(lzma_ret r)
+{
+	switch (r) {
+	case LZMA_MEMLIMIT_ERROR: return "needs more than 128 MiB of memory to decompress";
+	case LZMA_FORMAT_ERROR: return "not an xz stream";
+	case LZMA_OPTIONS_ERROR: return "unsupported options (a newer xz?)";
+	case LZMA_DATA_ERROR: return "corrupt data";
+	case LZMA_BUF_ERROR: return "truncated";
+	case LZMA_MEM_ERROR: return "out of memory";
+	default: return "decoder error";
+	}
+}
+
+static int xz_start(struct stream *s, struct xz_dec *x)
+{
+	lzma_ret r;
+
+	lzma_end(&x->z);
+	x->z = (lzma_stream)LZMA_STREAM_INIT;
+	x->pad = 0;
+	r = lzma_stream_decoder(&x->z, XZ_MEMLIMIT, 0);
+	return r == LZMA_OK ? 0 : st_fail(s, -ENOMEM, "xz: %s", xz_error(r));
+}
+#endif
+
+int image_xz_init(struct stream *s)
+{
+	if (!CFG_XZ)
+		return st_fail(s, -EMEDIUMTYPE, "xz support is not built in (CONFIG_XZ): compress "
+			       "with gzip or zstd");
+#if CFG_XZ
+	struct xz_dec *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return -ENOMEM;
+	x->z = (lzma_stream)LZMA_STREAM_INIT;
+	s->dec = x;
+	return xz_start(s, x);
+#else
+	return -ENOTSUP;
+#endif
+}
+
+/* After a stream's end: stream padding (zeros, a multiple of 4 bytes), then
+ * maybe another stream (xz format 2.2).  Returns the bytes consumed. */
+#if CFG_XZ
+static int xz_between(struct stream *s, struct xz_dec *x, const uint8_t *p, size_t n, size_t *used)
+{
+	size_t i = 0;
+
+	while (i < n && !p[i])
+		i++;
+	x->pad += i;
+	*used = i;
+	if (i == n)
+		return 0;
+	if (x->pad % 4)
+		return st_fail(s, -EBADMSG, "xz: data after the end of the stream");
+	s->dec_end = false;
+	return xz_start(s, x);
+}
+#endif
+
+int image_xz_feed(struct stream *s, const uint8_t *p, size_t n)
+{
+#if CFG_XZ
+	struct xz_dec *x = s->dec;
+
+	for (;;) {
+		size_t used;
+		lzma_ret zr;
+		int r;
+
+		if (s->dec_end) {
+			if ((r = xz_between(s, x, p, n, &used)) < 0)
+				return r;
+			p += used, n -= used;
+			if (s->dec_end)
+				return 0;
+		}
+		x->z.next_in = p;
+		x->z.avail_in = n;
+		x->z.next_out = x->out;
+		x->z.avail_out = XZ_OUT;
+		zr = lzma_code(&x->z, LZMA_RUN);
+		used = n - x->z.avail_in;
+		p += used, n -= used;
+		if (zr != LZMA_OK && zr != LZMA_STREAM_END)
+			return st_fail(s, -EBADMSG, "xz: %s", xz_error(zr));
+		if ((r = image_decomp_out(s, x->out, XZ_OUT - x->z.avail_out)) < 0)
+			return r;
+		if (zr == LZMA_STREAM_END)
+			s->dec_end = true;
+		else if (!n && x->z.avail_out)
+			return 0; /* all input taken, all output given */
+		if (!n && s->dec_end)
+			return 0;
+	}
+#else
+	(void)p, (void)n;
+	return st_fail(s, -EMEDIUMTYPE, "xz support is not built in (CONFIG_XZ)");
+#endif
+}
+
+void image_xz_free(void *dec)
+{
+#if CFG_XZ
+	struct xz_dec *x = dec;
+
+	if (!x)
+		return;
+	lzma_end(&x->z);
+	free(x);
+#else
+	(void)dec;
+#endif
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A compressed stream (gzip, zstd) is a filesystem image or an archive: only
+ * A compressed stream (gzip, zstd, xz) is a filesystem image or an archive: only
  * its decompressed first bytes say which.  stream.c hands every decompressed
  * byte to image_decomp_out(): it keeps the first STREAM_HEAD bytes, detects
  * the inner format (fetch/stream.c's magic table), checks the decompressed
@@ -23,6 +23,15 @@ int image_decomp_out(struct stream *s, const uint8_t *p, size_t n);
 /* The end of the stream: a decompressed stream shorter than STREAM_HEAD is
  * detected and delivered now.  0 or -errno (s->err). */
 int image_decomp_finish(struct stream *s);
+
+/* xz (liblzma, CONFIG_XZ), for fetch/stream.c's decompressor switch: the
+ * decoder state in s->dec; the bytes as served in, the decompressed bytes
+ * to image_decomp_out().  A stream's end sets s->dec_end; stream padding
+ * (zeros) and a concatenated stream after it are taken (xz format 2.2).
+ * 0 or -errno (s->err).  Without CONFIG_XZ, init refuses with a message. */
+int image_xz_init(struct stream *s);
+int image_xz_feed(struct stream *s, const uint8_t *p, size_t n);
+void image_xz_free(void *dec);
 
 /* The size a filesystem image says it has, from its first bytes (len up to
  * STREAM_HEAD): ext2/3/4 blocks x block size, squashfs bytes_used, erofs

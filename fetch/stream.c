@@ -6,6 +6,7 @@
  *   ext4      0xEF53 LE at 1024 + 0x38          (fs/ext4/ext4.h, s_magic)
  *   gzip      1f 8b 08                          (RFC 1952 section 2.3.1)
  *   zstd      28 b5 2f fd                       (RFC 8878 section 3.1.1)
+ *   xz        fd 37 7a 58 5a 00                 (xz file format 1.1.0, 2.1.1.1)
  *   cpio/tar  see archive.c
  */
 #include <errno.h>
@@ -46,6 +47,10 @@ enum stream_fmt stream_detect(const uint8_t *b, size_t len, enum stream_comp *co
 		*comp = COMP_ZSTD;
 		return FMT_ARCHIVE;
 	}
+	if (len >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6)) {
+		*comp = COMP_XZ;
+		return FMT_ARCHIVE;
+	}
 	if (len >= 4 && memcmp(b, "hsqs", 4) == 0)
 		return FMT_SQUASHFS;
 	if (ar_detect(b, len) != AR_UNKNOWN)
@@ -63,10 +68,18 @@ const char *stream_fmt_name(enum stream_fmt f)
 	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
 }
 
+const char *stream_comp_name(enum stream_comp c)
+{
+	static const char *names[] = { "plain", "gzip", "zstd", "xz" };
+	return (unsigned)c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
+}
+
 static void dec_free(struct stream *s)
 {
 	if (!s->dec)
 		return;
+	if (s->comp == COMP_XZ)
+		image_xz_free(s->dec);
 #if CFG_GZIP
 	if (s->comp == COMP_GZIP) {
 		inflateEnd(s->dec);
@@ -165,6 +178,8 @@ static int dec_init(struct stream *s)
 		ZSTD_DCtx_setParameter(s->dec, ZSTD_d_windowLogMax, 27);
 #endif
 		return 0;
+	case COMP_XZ:
+		return image_xz_init(s);
 	}
 	return -EINVAL;
 }
@@ -188,6 +203,8 @@ static int decompress(struct stream *s, const uint8_t *p, size_t n)
 {
 	if (s->comp == COMP_NONE)
 		return stream_archive_feed(s, p, n);
+	if (s->comp == COMP_XZ)
+		return image_xz_feed(s, p, n); /* its own stream padding and concatenation */
 	if (s->dec_end) {
 		/* RFC 1952 2.2: a gzip file may hold several members. */
 		if (s->comp == COMP_GZIP && n && p[0] == 0x1f) {
@@ -265,16 +282,13 @@ static int detect_and_open(struct stream *s)
 		s->passthrough = true; /* raw download of any bytes */
 		return 0;
 	}
-	if (s->fmt == FMT_UNKNOWN && s->headlen >= 6 && !memcmp(s->head, "\xfd" "7zXZ\0", 6))
-		return st_fail(s, -EMEDIUMTYPE, "xz-compressed images are not supported by this "
-			       "init: compress with gzip or zstd");
 	if (s->fmt == FMT_UNKNOWN) {
 		char hex[3 * 8 + 1] = "";
 		for (size_t i = 0; i < 8 && i < s->headlen; i++)
 			snprintf(hex + 3 * i, 4, "%02x ", s->head[i]);
 		return st_fail(s, -EMEDIUMTYPE,
 			       "unknown format (first bytes %s): expected squashfs, erofs, ext4, "
-			       "or a cpio/tar archive (plain, gzip or zstd)", hex);
+			       "or a cpio/tar archive (plain, gzip, zstd or xz)", hex);
 	}
 	if (s->comp != COMP_NONE)
 		return dec_init(s); /* the decompressed head says what it is (image_decomp.c) */
@@ -431,12 +445,12 @@ void stream_report(const struct stream *s)
 	if (s->fmt == FMT_ARCHIVE && s->ar && !s->passthrough)
 		nl_info("fetch", "%s: %llu bytes in %.2f s (%.1f MB/s), %s archive: %llu entries, %llu bytes unpacked",
 			s->label, (unsigned long long)s->sink.offset, el, s->sink.offset / el / 1e6,
-			s->comp == COMP_ZSTD ? "zstd" : s->comp == COMP_GZIP ? "gzip" : "plain",
+			stream_comp_name(s->comp),
 			(unsigned long long)archive_entries(s->ar), (unsigned long long)archive_bytes(s->ar));
 	else if (s->fmt == FMT_ARCHIVE && !s->passthrough)
 		nl_info("fetch", "%s: %llu bytes in %.2f s (%.1f MB/s), %s %s image: %llu bytes "
 			"decompressed into RAM", s->label, (unsigned long long)s->sink.offset, el,
-			s->sink.offset / el / 1e6, s->comp == COMP_ZSTD ? "zstd" : "gzip",
+			s->sink.offset / el / 1e6, stream_comp_name(s->comp),
 			stream_fmt_name(s->inner), (unsigned long long)s->decoded);
 	else
 		nl_info("fetch", "%s: %llu bytes in %.2f s (%.1f MB/s), %s", s->label,

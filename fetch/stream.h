@@ -27,7 +27,9 @@ enum stream_fmt {
 	FMT_ARCHIVE,       /* cpio or tar, maybe compressed */
 };
 
-enum stream_comp { COMP_NONE = 0, COMP_GZIP, COMP_ZSTD };
+enum stream_comp { COMP_NONE = 0, COMP_GZIP, COMP_ZSTD, COMP_XZ };
+/* "gzip", "zstd", "xz" or "plain" */
+const char *stream_comp_name(enum stream_comp c);
 
 /* Format of an image from its first bytes (len up to STREAM_HEAD); for
  * compressed data, only the compression is known (FMT_ARCHIVE is returned:
@@ -65,7 +67,7 @@ struct stream {
 	enum stream_comp comp;
 	int out_fd;                   /* image file, or -1 */
 	struct archive *ar;
-	void *dec;                    /* z_stream or ZSTD_DStream */
+	void *dec;                    /* z_stream, ZSTD_DStream or image_decomp.c's xz state */
 	uint8_t *decbuf;
 	bool passthrough;             /* target took the raw bytes only */
 	bool dec_end;                 /* the compressed stream ended */

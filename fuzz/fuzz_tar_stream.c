@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The whole image pipeline on hostile bytes: format detection, gzip/zstd
+ * The whole image pipeline on hostile bytes: format detection, gzip/zstd/xz
  * decompression (with its window and bomb limits) and the cpio/tar
  * unpacker in parse-only mode, fed in pieces, with a restart in the middle
  * (what a server answering a resume with 200 causes).

@@ -14,7 +14,9 @@ struct plan_writable;
 
 /* The mount(2) data for one version: the user's options without vers=/ro/rw,
  * addr= (the kernel does not resolve names), clientaddr= (v4), nolock (v3,
- * no statd here).  0 or -ENAMETOOLONG. */
+ * no statd here), timeo=50,retrans=2 unless the user set them (one mount
+ * try ends after 15 s against a silent server).  0 or
+ * -ENAMETOOLONG. */
 int nfsroot_options(const struct plan_nfs *n, struct in_addr server, int version,
 		    struct in_addr client, char *out, size_t size);
 

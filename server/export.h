@@ -118,6 +118,7 @@ struct image {
 	struct loc loc;
 	enum root_kind root;
 	const char *path;    /* RK_NFS: the exported root directory */
+	const char *nfs_options; /* RK_NFS: added to nfsroot= (",vers=3"), or NULL */
 	const char *file;    /* RK_HTTP: the image file (absolute path) */
 	const char *url;     /* RK_HTTP: its URL */
 	const char *version;
@@ -186,7 +187,8 @@ struct image *model_image(const struct model *m, const char *name);
 /* Validators shared with the renderers (true = acceptable). */
 bool ex_path_ok(const char *s);     /* absolute or relative file path, safe charset, no ".." */
 bool ex_url_ok(const char *s);
-bool ex_word_ok(const char *s);     /* image names, versions */
+bool ex_word_ok(const char *s);
+bool ex_nfs_options_ok(const char *s);     /* image names, versions */
 bool ex_cmdline_ok(const char *s, char *bad);
 void ex_fmt_ip(struct in_addr a, char out[16]);
 

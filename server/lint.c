@@ -46,7 +46,8 @@ static const char *build_cmdline(struct model *m, const struct node *n)
 
 	ex_fmt_ip(m->site.server, srv);
 	if (im->root == RK_NFS)
-		buf_printf(&b, "root=/dev/nfs nfsroot=%s:%s ro", srv, im->path);
+		buf_printf(&b, "root=/dev/nfs nfsroot=%s:%s%s%s ro", srv, im->path,
+			   im->nfs_options ? "," : "", im->nfs_options ? im->nfs_options : "");
 	else
 		buf_printf(&b, "root=%s", im->url);
 	buf_printf(&b, " ip=dhcp netinit.writable=%s", ex_writable_name(n->set.writable));

@@ -96,7 +96,7 @@ static const char *const output_keys[] = {
 };
 static const char *const image_keys[] = {
 	"root", "path", "file", "url", "version", "seed", "kernel", "initrd", "bootfile",
-	"writable", "cmdline", "export-id", "kernel-source", "initrd-source", NULL
+	"writable", "cmdline", "export-id", "kernel-source", "initrd-source", "nfs-options", NULL
 };
 static const char *const node_keys[] = {
 	"mac", "ip", "image", "kernel", "initrd", "bootfile", "writable", "cmdline", "kernel-source",
@@ -489,6 +489,14 @@ static void image_build(struct model *m, const struct conf *c, struct image *im)
 		im->root = RK_NFS;
 	if (im->root == RK_HTTP && !im->file)
 		model_err(m, &im->loc, "image %s: root = http needs file = (the image file under images-dir)", n);
+	if ((v = model_get(c, "image", n, "nfs-options", &l))) {
+		if (im->root != RK_NFS)
+			model_err(m, &l, "nfs-options: only for root = nfs (image %s is http)", n);
+		else if (!ex_nfs_options_ok(v))
+			model_err(m, &l, "nfs-options: \"%.80s\" is not a comma list of mount options (nfs(5): vers=3,proto=tcp)", v);
+		else
+			im->nfs_options = v;
+	}
 	v = model_get(c, "image", n, "path", &l);
 	im->path = model_dir(m, v, &l, "path", model_printf(m, "%s/%s", m->site.images_dir, n));
 	if ((v = model_get(c, "image", n, "version", &l))) {

@@ -68,6 +68,18 @@ bool ex_word_ok(const char *s)
 	return true;
 }
 
+/* NFS mount options for nfsroot=: "vers=3,proto=tcp" (nfs(5)); one word of
+ * letters, digits and "=,._-", as it is pasted into the command line. */
+bool ex_nfs_options_ok(const char *s)
+{
+	if (!*s || strlen(s) > 200 || *s == ',')
+		return false;
+	for (; *s; s++)
+		if (!ex_in_set(*s, "=,._-"))
+			return false;
+	return true;
+}
+
 /* Command lines go verbatim into pxelinux APPEND and iPXE "kernel" lines:
  * printable ASCII only, and no '$' (iPXE would expand "${...}"). */
 bool ex_cmdline_ok(const char *s, char *bad)

@@ -4,8 +4,11 @@
 # distcc) boots with netinit from NFS (nfs-ganesha) and from a signed
 # squashfs over HTTP (nginx).  All servers and QEMU run in a network
 # namespace made for the test: the guest's 10.0.2.2 (QEMU user networking)
-# is that namespace's loopback, and nothing leaves it.  The writable layer is
-# the volatile overlay: the per-host persistent layer is not implemented yet.
+# is that namespace's loopback, and nothing leaves it.  The NFSv3 boots use
+# the per-host persistent layer (netinit.writable=persistent: the node's own
+# etc, var, tmp on the server, its directory made by netinit-export
+# nodedirs) and boot twice; the others the volatile overlay.  The compile
+# farm (two nodes, distcc) is test-demo.sh's: `make demo` boots it.
 #
 # The image reports on its second serial port (ttyS1, build/vm/NAME-report.log):
 # debtest-init (PID 1 as netinit exec'd it) lists its fds, debtest-report
@@ -18,8 +21,10 @@ cd "$(dirname "$0")/.."
 T0=$(date +%s)
 
 cannot() { echo "FAIL: debian: cannot run: $*"; exit 1; }
+pass() { echo "PASS: $1: $2"; }
+fail() { echo "FAIL: $1: $2"; vm_failures=$((vm_failures + 1)); }
 [ "$(id -u)" = 0 ] || cannot "needs root (debootstrap, network namespace, ganesha)"
-for t in debootstrap mksquashfs ganesha.nfsd rpcbind nginx ip unshare qemu-system-x86_64 distcc; do
+for t in debootstrap mksquashfs ganesha.nfsd rpcbind nginx ip unshare qemu-system-x86_64 journalctl; do
 	command -v $t >/dev/null || cannot "$t missing (.ci/packages.txt)"
 done
 [ -x "$BUILD/netinit-sign" ] || cannot "$BUILD/netinit-sign not built (make)"
@@ -28,11 +33,12 @@ done
 tb=$(date +%s)
 bash test-vm/debroot.sh || cannot "test-vm/debroot.sh failed"
 echo "note: debian: root image ready in $(($(date +%s) - tb)) s"
-tree=$PWD/$BUILD/debian/root
+tree=$(readlink -f "$BUILD/debian/root")  # the real path: ganesha exports it, not a symlink to it
 
 tmp=$(mktemp -d /tmp/netinit-vmdeb.XXXXXX)
 chmod 755 "$tmp"
 ns=netinit-vmdeb-$$
+PHOST=deb-nfs-pers  # the persistent node's DHCP host name: its directory's key
 cleanup() {
 	for p in ganesha nginx; do [ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null; done
 	sleep 0.5
@@ -60,6 +66,13 @@ EXPORT {
 	Access_Type = RO; Squash = No_Root_Squash; Protocols = 3, 4; Transports = TCP; SecType = sys;
 	FSAL { Name = VFS; }
 }
+# The node's own directory, read-write (QEMU user networking: every guest
+# connection comes from the namespace's 127.0.0.1).
+EXPORT {
+	Export_Id = 2; Path = "$tmp/nodes/$PHOST"; Pseudo = "$tmp/nodes/$PHOST";
+	Access_Type = RW; Squash = No_Root_Squash; Protocols = 3, 4; Transports = TCP; SecType = sys;
+	FSAL { Name = VFS; }
+}
 EOC
 cat > "$tmp/nginx.conf" <<EOC
 daemon on;
@@ -69,6 +82,26 @@ worker_processes 1;
 events { worker_connections 64; }
 http { access_log off; sendfile on; server { listen 127.0.0.1:8080; root $tmp/www; } }
 EOC
+# The persistent node's directory (ganesha exports it): as a site makes it,
+# with netinit-export nodedirs, seeded from the image's etc and var, the
+# owner record the node's MAC (QEMU's default 52:54:00:12:34:56).
+mkdir -p "$tmp/export/nodes.d"
+cat > "$tmp/export/netinit.conf" <<EOC
+[site]
+server = 10.0.2.2
+network = 10.0.2.0/24
+nodes-dir = $tmp/nodes
+outputs = nodedirs
+[image debian]
+path = $tree
+writable = persistent
+[node $PHOST]
+mac = 52:54:00:12:34:56
+ip = 10.0.2.15
+EOC
+if "$BUILD/netinit-export" -q -c "$tmp/export" render nodedirs > "$tmp/nodedirs.log" 2>&1 && [ -d "$tmp/nodes/$PHOST/etc" ] && [ -d "$tmp/nodes/$PHOST/var" ]; then
+	pass deb-nfs-pers "netinit-export nodedirs seeded $tmp/nodes/$PHOST from the image (etc, var, tmp)"
+else fail deb-nfs-pers "netinit-export nodedirs: $(tail -n 3 "$tmp/nodedirs.log")"; fi
 ip netns add "$ns" || cannot "ip netns add failed"
 ip -n "$ns" link set lo up
 ip netns exec "$ns" nginx -c "$tmp/nginx.conf" -p "$tmp" || cannot "nginx did not start"
@@ -76,34 +109,45 @@ ip netns exec "$ns" nginx -c "$tmp/nginx.conf" -p "$tmp" || cannot "nginx did no
 # QEMU must share it with ganesha, so one shell starts both (as test-nfs.sh).
 cat > "$tmp/servers.sh" <<EOC
 mount -t tmpfs tmpfs /run; mkdir -p /run/rpcbind
-rpcbind -w || exit 10
+# rpcbind in the foreground, its pid kept: each boot stops the rpcbind it
+# started (an older one still holding port 111 would answer the node's
+# lookups with the registrations of a ganesha that is gone).
+rpcbind -f -w & echo \$! > "$tmp/rpcbind.pid"
+for i in \$(seq 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
+[ -S /run/rpcbind.sock ] || exit 10
+: > "$tmp/ganesha.log"  # this boot's: the wait below must not see the last one's line
 ganesha.nfsd -f "$tmp/ganesha.conf" -L "$tmp/ganesha.log" -p "$tmp/ganesha.pid" -N NIV_EVENT || exit 11
 for i in \$(seq 100); do grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" 2>/dev/null && break; sleep 0.2; done
+grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" || { echo "FAIL: debian: ganesha did not start: \$(tail -n 3 "$tmp/ganesha.log")"; exit 12; }
 EOC
 
-# boot NAME TIMEOUT MEM "KERNEL ARGS": QEMU in the namespace, host name node-NAME
-# from QEMU's DHCP server, the image's report on ttyS1.
+# boot NAME TIMEOUT MEM "KERNEL ARGS" [HOST]: QEMU in the namespace, host name
+# HOST (default NAME) from QEMU's DHCP server, the image's report on ttyS1.
 boot() {
-	local name=$1 to=$2 mem=$3 append=$4 t
+	local name=$1 to=$2 mem=$3 append=$4 host=${5:-$1} t
 	t=$(date +%s)
 	ip netns exec "$ns" unshare -m --propagation private bash -c "bash $tmp/servers.sh || exit \$?
 		source test-vm/lib.sh
-		VM_MEM=$mem VM_NETDEV_EXTRA=,hostname=$name vm_run $name $to '$append' -serial file:$VM_DIR/$name-report.log
+		VM_MEM=$mem VM_NETDEV_EXTRA=,hostname=$host vm_run $name $to '$append' -serial file:$VM_DIR/$name-report.log
 		rc=\$?
-		kill \$(cat $tmp/ganesha.pid) 2>/dev/null; rm -f $tmp/ganesha.pid; sleep 0.3
+		# ganesha first, and gone (it unregisters from rpcbind, and holds
+		# the ports the next boot's ganesha binds), then rpcbind.
+		for p in ganesha rpcbind; do
+			pid=\$(cat $tmp/\$p.pid 2>/dev/null); [ -n \"\$pid\" ] || continue
+			kill \$pid 2>/dev/null
+			for i in \$(seq 150); do kill -0 \$pid 2>/dev/null || break; sleep 0.2; done
+			rm -f $tmp/\$p.pid
+		done
 		exit \$rc"
 	BOOT_RC=$?
 	echo "note: $name: QEMU ran $(($(date +%s) - t)) s (rc $BOOT_RC)"
 }
 
-# The report's value for KEY (first line "DEBTEST KEY: value").
-rep() { sed -n "s/^DEBTEST $2: //p" "$VM_DIR/$1-report.log" | tr -d '\r' | head -n1; }
-pass() { echo "PASS: $1: $2"; }
-fail() { echo "FAIL: $1: $2"; vm_failures=$((vm_failures + 1)); }
+rep() { vm_report "$1" "$2"; }
 
-check_boot() { # NAME NETWORK-MANAGER THEN ROOT-REGEX
-	local n=$1 net=$2 then=$3 rootre=$4 r=$1-report
-	vm_expect "$n" 'netinit mount: ' "netinit mounted the root"
+check_boot() { # NAME NETWORK-MANAGER THEN ROOT-REGEX [HOST]
+	local n=$1 net=$2 then=$3 rootre=$4 host=${5:-$1} r=$1-report
+	vm_expect "$n" 'netinit (mount|nfs): .*mounted|netinit mount: ' "netinit mounted the root"
 	vm_expect "$r" '^DEBTEST pid1: systemd' "systemd is PID 1"
 	vm_expect "$r" '^DEBTEST state: running' "the system reaches multi-user.target, state 'running' (no failed unit)"
 	vm_expect "$r" '^DEBTEST failed-count: 0' "systemctl --failed lists no unit"
@@ -119,8 +163,8 @@ check_boot() { # NAME NETWORK-MANAGER THEN ROOT-REGEX
 	else pass "$n" "the new root's PID 1 inherits no fd from netinit (only 0-2 -> /dev/console)"; fi
 	vm_expect "$r" '^DEBTEST journal: .*netinit net: ' "journalctl -b shows netinit's net stage messages"
 	vm_expect "$r" '^DEBTEST journal: .*netinit dhcp: ' "journalctl -b shows netinit's dhcp stage messages"
-	vm_expect "$r" '^DEBTEST journal: .*netinit mount: ' "journalctl -b shows netinit's mount stage messages"
-	vm_expect "$r" "^DEBTEST hostname: $n[[:space:]]*\$" "the host name is the DHCP one ($n), not the image's"
+	vm_expect "$r" '^DEBTEST journal: .*netinit (mount|nfs): ' "journalctl -b shows netinit's mount stage messages"
+	vm_expect "$r" "^DEBTEST hostname: $host[[:space:]]*\$" "the host name is the DHCP one ($host), not the image's"
 	# The address: the lease's, kept from the initramfs to after the network
 	# managers stopped at shutdown, never deleted in between.
 	local addr
@@ -164,8 +208,33 @@ nfs3="root=/dev/nfs nfsroot=10.0.2.2:$tree,vers=3,proto=tcp,port=2049,mountport=
 # DEBIAN_CASES="deb-http ..." runs only those boots (for debugging one).
 want() { [ -z "${DEBIAN_CASES:-}" ] || [[ " $DEBIAN_CASES " == *" $1 "* ]]; }
 
-want deb-nfs-networkd && boot deb-nfs-networkd 600 1024 "$nfs3 $common debtest.net=networkd debtest.then=reboot"
-want deb-nfs-networkd && check_boot deb-nfs-networkd networkd reboot 'overlay overlay'
+# ---- NFSv3 with the persistent per-host layer, booted twice ----
+# The node's directory as a site has it: rendered by netinit-export nodedirs
+# (seeded from the image's etc and var, owner record = the node's MAC,
+# QEMU's default 52:54:00:12:34:56).  The mount of the node's directory
+# borrows the root's version (3) and finds mountd through rpcbind.
+persistent() {
+	local pers="$nfs3 netinit.writable=persistent netinit.writable.base=10.0.2.2:$tmp/nodes" d=$tmp/nodes/$PHOST m1 m2 boots
+	[ -d "$d/etc" ] || return
+	boot deb-nfs-pers-a 900 1024 "$pers $common debtest.net=networkd debtest.then=reboot" "$PHOST"
+	check_boot deb-nfs-pers-a networkd reboot '10\.0\.2\.2:[^ ]+ +nfs +ro' "$PHOST"
+	vm_expect deb-nfs-pers-a "netinit writable: persistent: 10\.0\.2\.2:$d bound over /etc /var /tmp" "the node's own etc, var, tmp are bound over the shared root's"
+	vm_expect deb-nfs-pers-a 'Initializing machine ID from' "first boot: systemd makes the machine-id"
+	m1=$(tr -d '\n' < "$d/etc/machine-id" 2>/dev/null)
+	if [[ $m1 =~ ^[0-9a-f]{32}$ ]]; then pass deb-nfs-pers-a "systemd wrote /etc/machine-id ($m1) into the node's directory on the server"
+	else fail deb-nfs-pers-a "/etc/machine-id on the server after the first boot is '$m1'"; fi
+	boot deb-nfs-pers-b 900 1024 "$pers $common debtest.net=networkd debtest.then=poweroff" "$PHOST"
+	check_boot deb-nfs-pers-b networkd poweroff '10\.0\.2\.2:[^ ]+ +nfs +ro' "$PHOST"
+	vm_reject deb-nfs-pers-b 'Initializing machine ID from' "after the reboot systemd finds its machine-id (kept in the node's /etc)"
+	m2=$(tr -d '\n' < "$d/etc/machine-id" 2>/dev/null)
+	if [ -n "$m1" ] && [ "$m1" = "$m2" ]; then pass deb-nfs-pers-b "/etc/machine-id is the same after the reboot ($m2)"
+	else fail deb-nfs-pers-b "/etc/machine-id changed across the reboot ('$m1' -> '$m2')"; fi
+	# The journal both boots wrote, in the node's /var on the server.
+	boots=$(journalctl -D "$d/var/log/journal" --list-boots --no-pager 2>/dev/null | grep -c '^ *-\?[0-9]')
+	if [ "$boots" -ge 2 ]; then pass deb-nfs-pers-b "the node's persistent journal (/var/log/journal on the server) holds both boots"
+	else fail deb-nfs-pers-b "the journal in $d/var/log/journal lists $boots boots, not 2"; fi
+}
+want deb-nfs-pers && persistent
 
 want deb-nfs-ifupdown && boot deb-nfs-ifupdown 600 1024 "root=nfs4:10.0.2.2:$tree $common debtest.net=ifupdown debtest.then=poweroff"
 want deb-nfs-ifupdown && check_boot deb-nfs-ifupdown ifupdown poweroff 'overlay overlay'
@@ -176,48 +245,6 @@ if want deb-http; then
 	check_boot deb-http networkd poweroff 'overlay overlay'
 fi
 
-# ---- the compile farm: two nodes run distccd, the host compiles across them ----
-farm() {
-	local f=$tmp/farm t
-	mkdir -p "$f"
-	t=$(date +%s)
-	cat > "$tmp/farm.sh" <<EOC
-bash $tmp/servers.sh || exit \$?
-source test-vm/lib.sh
-rm -f $VM_DIR/farm[12]-report.log
-for i in 1 2; do
-	VM_NETDEV_EXTRA=,hostname=farm\$i,hostfwd=tcp:127.0.0.1:3632\$i-:3632 \\
-		vm_run farm\$i 900 "$nfs3 $common debtest.net=networkd debtest.role=distcc debtest.then=poweroff" \\
-		-serial file:$VM_DIR/farm\$i-report.log &
-done
-for i in \$(seq 600); do
-	[ "\$(cat $VM_DIR/farm1-report.log $VM_DIR/farm2-report.log 2>/dev/null | grep -ac '^DEBTEST farm-ready')" = 2 ] && break
-	sleep 1
-done
-bash tests/distcc/build.sh $f 127.0.0.1:36321 127.0.0.1:36322 > $f/build.out 2>&1
-touch $tmp/www/farm-done
-wait
-kill \$(cat $tmp/ganesha.pid) 2>/dev/null
-EOC
-	ip netns exec "$ns" unshare -m --propagation private bash "$tmp/farm.sh"
-	echo "note: farm: two nodes booted, built and powered off in $(($(date +%s) - t)) s"
-	cat "$f/build.out"
-	cp "$f/distcc.log" "$VM_DIR/farm-distcc.log" 2>/dev/null
-	vm_failures=$((vm_failures + $(grep -c '^FAIL' "$f/build.out")))
-	grep -q '^PASS: distcc: make all' "$f/build.out" || fail farm "the distcc build did not complete"
-	local i jobs total=0
-	for i in 1 2; do
-		vm_expect "farm$i-report" '^DEBTEST distccd-active: active' "distccd runs on node farm$i (debtest.role=distcc)"
-		jobs=$(rep "farm$i" distccd-jobs)
-		if [ "${jobs:-0}" -gt 0 ]; then pass "farm$i" "distccd on farm$i compiled $jobs objects (its journal: COMPILE_OK)"
-		else fail "farm$i" "distccd on farm$i compiled nothing (${jobs:-no report})"; fi
-		total=$((total + ${jobs:-0}))
-		vm_expect "farm$i" 'reboot: Power down' "farm$i powers off after the build"
-	done
-	echo "note: farm: $total objects compiled on the nodes"
-}
-want deb-farm && farm
 
-echo "note: debian: the per-host persistent layer is not implemented yet: these boots use the volatile overlay"
 echo "note: debian: total $(($(date +%s) - T0)) s"
 vm_result

@@ -4,7 +4,8 @@
 # (rootfs.gz), decompressed into RAM while downloading and loop-mounted,
 # /usr mounted read-only from the master, a sized tmpfs (netinit.mount=).
 # Also a zstd'd ext4 image over TFTP mounted read-write (rw
-# netinit.writable=none), and live-boot's boot=live fetch=<url>.
+# netinit.writable=none), an xz'd ext4 image over HTTP (CONFIG_XZ), and
+# live-boot's boot=live fetch=<url>.
 # nginx and nfs-ganesha run in a network namespace made for the test with
 # QEMU, so the guest's 10.0.2.2 (QEMU user networking) is that namespace's
 # loopback; TFTP is QEMU's own server (tftp=DIR).  Nothing leaves it.
@@ -12,10 +13,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test-vm/lib.sh
+T0=$(date +%s)
 
 cannot() { echo "FAIL: ram: cannot run: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || cannot "needs root (network namespace, ganesha)"
-for t in nginx ganesha.nfsd rpcbind mksquashfs mkfs.ext4 zstd gzip ip unshare; do
+for t in nginx ganesha.nfsd rpcbind mksquashfs mkfs.ext4 zstd gzip xz ip unshare; do
 	command -v $t >/dev/null || cannot "$t missing (.ci/packages.txt)"
 done
 
@@ -46,35 +48,16 @@ mke2fs -q -F -t ext3 -d "$tmp/tree" "$tmp/rootfs.ext3" 24M || cannot "mke2fs ext
 gzip -c "$tmp/rootfs.ext3" > "$www/rootfs.gz"
 mke2fs -q -F -t ext4 -d "$tmp/tree" "$tmp/rootfs.ext4" 24M || cannot "mke2fs ext4 failed"
 zstd -q -c "$tmp/rootfs.ext4" > "$www/rootfs.ext4.zst"
+xz -T1 -c "$tmp/rootfs.ext4" > "$www/rootfs.ext4.xz"
 sed -i 's|^ram-image$|live-image|' "$tmp/tree/etc/netinit-test-root"
 mksquashfs "$tmp/tree" "$www/live/filesystem.squashfs" -quiet -noappend >/dev/null || cannot "mksquashfs failed"
 
-cat > "$tmp/nginx.conf" <<EOC
-daemon on;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-worker_processes 1;
-events { worker_connections 64; }
-http { access_log off; server { listen 127.0.0.1:8080; root $www; } }
-EOC
-cat > "$tmp/ganesha.conf" <<EOC
-NFS_CORE_PARAM { Protocols = 3, 4; NFS_Port = 2049; MNT_Port = 20048; }
-NFSV4 { Graceless = true; RecoveryBackend = fs; RecoveryRoot = "$tmp/recovery"; }
-EXPORT {
-	Export_Id = 1; Path = "$tmp/usr"; Pseudo = "$tmp/usr";
-	Access_Type = RO; Squash = No_Root_Squash; Protocols = 3, 4; Transports = TCP; SecType = sys;
-	FSAL { Name = VFS; }
-}
-EOC
+vm_nginx_conf "$tmp/nginx.conf" "$tmp" "$www"
+vm_ganesha_conf "$tmp/ganesha.conf" "$tmp/recovery" "$tmp/usr"
 ip netns add "$ns" || cannot "ip netns add failed"
 ip -n "$ns" link set lo up
 ip netns exec "$ns" nginx -c "$tmp/nginx.conf" -p "$tmp" || cannot "nginx did not start"
-cat > "$tmp/servers.sh" <<EOC
-mount -t tmpfs tmpfs /run && mkdir -p /run/rpcbind || exit 9
-rpcbind -w || exit 10
-ganesha.nfsd -f "$tmp/ganesha.conf" -L "$tmp/ganesha.log" -p "$tmp/ganesha.pid" -N NIV_EVENT || exit 11
-for i in \$(seq 100); do grep -q 'NFS SERVER INITIALIZED' "$tmp/ganesha.log" 2>/dev/null && break; sleep 0.2; done
-EOC
+vm_ns_servers_script "$tmp/servers.sh" "$tmp/ganesha.conf" "$tmp"
 
 want() { [ -z "${RAM_CASES:-}" ] || [[ " $RAM_CASES " == *" $1 "* ]]; }
 # case_vm NAME TIMEOUT APPEND [netdev extra]: the servers and QEMU in one private /run (rpcbind)
@@ -117,6 +100,13 @@ if want zst-ext4-http; then
 	vm_expect $n 'zstd ext4 image: 25165824 bytes decompressed' "a zstd'd ext4 image over HTTP"
 	vm_expect $n 'NETINIT-TEST rootmark=ram-image' "boots"
 fi
+if want xz-ext4-http; then
+	n=ram-xz-ext4-http
+	case_vm $n 240 "root=$U/rootfs.ext4.xz $base"
+	vm_expect $n 'netinit fetch: .*rootfs.ext4.xz: [0-9]+ bytes in .*xz ext4 image: 25165824 bytes decompressed into RAM' "an xz'd ext4 image over HTTP is decompressed into RAM while downloading"
+	vm_expect $n 'NETINIT-TEST rootmark=ram-image' "boots"
+	vm_expect $n 'NETINIT-TEST root=overlay / overlay' "with the volatile layer on top"
+fi
 if want live-boot; then
 	n=ram-live-boot
 	case_vm $n 240 "boot=live fetch=$U/live/filesystem.squashfs ip=dhcp panic=1"
@@ -124,4 +114,5 @@ if want live-boot; then
 	vm_expect $n 'NETINIT-TEST rootmark=live-image' "a live-boot line boots unchanged"
 	vm_expect $n 'NETINIT-TEST root=overlay / overlay' "with a tmpfs overlay, as live-boot does"
 fi
+echo "note: test-ram took $(($(date +%s) - T0)) s" >&2
 vm_result

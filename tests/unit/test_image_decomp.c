@@ -3,7 +3,8 @@
  * Compressed filesystem images through the image pipeline (fetch/stream.c +
  * fetch/image_decomp.c): a gzip'd or zstd'd ext/squashfs image is detected
  * after decompression and lands, decompressed, in the image file; the hash
- * is over the bytes as served; a superblock larger than the space is
+ * is over the bytes as served (xz too, with its stream padding and a
+ * concatenated stream; a corrupt xz stream is refused); a superblock larger than the space is
  * refused; a compressed cpio still unpacks; sizes from the superblocks.
  */
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <lzma.h>
 
 #include "image_decomp.h"
 #include "stream.h"
@@ -78,6 +80,15 @@ static size_t gz(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
 	deflateEnd(&z);
 	return z.total_out;
+}
+
+static size_t xz(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+	size_t pos = 0;
+
+	assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, in, n, out, &pos, cap),
+			 LZMA_OK);
+	return pos;
 }
 
 /* Feed in pieces (as a transport does), finish; returns stream_finish's result. */
@@ -144,6 +155,70 @@ static void test_zstd_ext_and_squashfs(void **state)
 	img[42] = 4; /* bytes_used = 256 KiB */
 	zn = ZSTD_compress(z, ZSTD_compressBound(IMG), img, len, 3);
 	check_image(img, len, z, zn, FMT_SQUASHFS);
+	free(img);
+	free(z);
+}
+
+static void test_xz_ext_and_squashfs(void **state)
+{
+	size_t len, zn, cap = IMG + 4096;
+	uint8_t *img = fake_ext(&len, 256), *z = malloc(2 * cap + 8);
+
+	(void)state;
+	zn = xz(img, len, z, cap);
+	check_image(img, len, z, zn, FMT_EXT4);
+	/* stream padding (4 zeros), as xz(1) may write after a stream */
+	memset(z + zn, 0, 4);
+	check_image(img, len, z, zn + 4, FMT_EXT4);
+	memset(img, 0, 2048);
+	memcpy(img, "hsqs", 4);
+	img[42] = 4; /* bytes_used = 256 KiB */
+	zn = xz(img, len, z, cap);
+	check_image(img, len, z, zn, FMT_SQUASHFS);
+	free(img);
+	free(z);
+}
+
+/* Two xz streams back to back (cat a.xz b.xz): one image, as xz -d gives it. */
+static void test_xz_concatenated(void **state)
+{
+	size_t len, z1, z2, cap = IMG + 4096;
+	uint8_t *img = fake_ext(&len, 256), *z = malloc(2 * cap);
+
+	(void)state;
+	z1 = xz(img, len / 2, z, cap);
+	z2 = xz(img + len / 2, len - len / 2, z + z1, cap);
+	check_image(img, len, z, z1 + z2, FMT_EXT4);
+	free(img);
+	free(z);
+}
+
+/* A flipped byte in the xz data: refused (CRC64 / LZMA2 error), never an image. */
+static void test_xz_corrupt(void **state)
+{
+	struct tgt t = { 0 };
+	struct stream_target st = { &t, t_open, t_discard };
+	static struct stream s;
+	size_t len, zn, cap = IMG + 4096;
+	uint8_t *img = fake_ext(&len, 256), *z = malloc(cap);
+
+	(void)state;
+	zn = xz(img, len, z, cap);
+	z[zn / 2] ^= 0x55;
+	stream_init(&s, &st, -1, "t");
+	assert_int_equal(run(&s, z, zn, 64u << 20), -EBADMSG);
+	assert_non_null(strstr(s.err, "xz: "));
+	/* cut short: the stream never ended */
+	stream_free(&s);
+	if (t.fd > 0)
+		close(t.fd);
+	zn = xz(img, len, z, cap);
+	memset(&t, 0, sizeof(t));
+	stream_init(&s, &st, -1, "t");
+	assert_int_equal(run(&s, z, zn - 20, 64u << 20), -EBADMSG);
+	stream_free(&s);
+	if (t.fd > 0)
+		close(t.fd);
 	free(img);
 	free(z);
 }
@@ -223,6 +298,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gzip_ext),
 		cmocka_unit_test(test_zstd_ext_and_squashfs),
+		cmocka_unit_test(test_xz_ext_and_squashfs),
+		cmocka_unit_test(test_xz_concatenated),
+		cmocka_unit_test(test_xz_corrupt),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_longer_than_superblock),
 		cmocka_unit_test(test_unknown_inner),

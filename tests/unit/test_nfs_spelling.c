@@ -34,8 +34,11 @@ struct row {
 };
 
 #define ADDR "addr=10.0.0.3"
-#define V4(rest) "vers=4," ADDR ",clientaddr=10.0.0.15" rest
-#define V3(rest) "vers=3," ADDR ",nolock" rest
+/* timeo/retrans: mount/nfsroot.c's bound on one mount try, unless the user set them */
+#define TMO ",timeo=50,retrans=2"
+#define V4(rest) "vers=4," ADDR ",clientaddr=10.0.0.15" TMO rest
+#define V3(rest) "vers=3," ADDR ",nolock" TMO rest
+#define V3NT(rest) "vers=3," ADDR ",nolock" rest
 
 static const struct row rows[] = {
 	/* dracut.cmdline(7), on the command line */
@@ -47,6 +50,16 @@ static const struct row rows[] = {
 	  "10.0.0.3", "/client", "4", "wsize=4096", V4(",wsize=4096") },
 	{ "dracut_nfs4_colon_opts", "root=nfs4:10.0.0.3:/client:rsize=8192,sec=sys", NULL,
 	  "10.0.0.3", "/client", "4", "rsize=8192,sec=sys", V4(",rsize=8192,sec=sys") },
+	/* the user's timeo=/retrans= win, each on its own (nfs(5)) */
+	{ "user_timeo_wins", "root=nfs:10.0.0.3:/r:vers=3,timeo=600", NULL,
+	  "10.0.0.3", "/r", "3", "vers=3,timeo=600", "vers=3," ADDR ",nolock,retrans=2,timeo=600" },
+	{ "user_retrans_wins", "root=nfs4:10.0.0.3:/r,retrans=5,soft", NULL,
+	  "10.0.0.3", "/r", "4", "retrans=5,soft",
+	  "vers=4," ADDR ",clientaddr=10.0.0.15,timeo=50,retrans=5,soft" },
+	{ "user_both_win", "root=/dev/nfs nfsroot=10.0.0.3:/r,v3,timeo=20,retrans=1", NULL,
+	  "10.0.0.3", "/r", "3", "v3,timeo=20,retrans=1", V3NT(",timeo=20,retrans=1") },
+	{ "acregmax_is_not_timeo", "root=nfs:10.0.0.3:/r:vers=3,acregmax=5,actimeo=3", NULL,
+	  "10.0.0.3", "/r", "3", "vers=3,acregmax=5,actimeo=3", V3(",acregmax=5,actimeo=3") },
 	{ "dracut_nfs_vers3", "root=nfs:10.0.0.3:/r:vers=3,tcp", NULL,
 	  "10.0.0.3", "/r", "3", "vers=3,tcp", V3(",tcp") },
 	{ "dracut_nfs_no_server", "root=nfs:/srv/root ip=10.0.0.15::10.0.0.1:255.255.255.0::eth0:off",
@@ -57,7 +70,7 @@ static const struct row rows[] = {
 	  "10.0.0.3", "/srv/root", "3", "nfsvers=3,nolock", V3(",nolock") },
 	{ "dracut_nfsroot_colon", "root=/dev/nfs nfsroot=10.0.0.3:/srv/root:vers=4.1", NULL,
 	  "10.0.0.3", "/srv/root", "4.1", "vers=4.1",
-	  "vers=4.1," ADDR ",clientaddr=10.0.0.15" },
+	  "vers=4.1," ADDR ",clientaddr=10.0.0.15" TMO },
 	/* the kernel's nfsroot= and its version flags */
 	{ "kernel_nfsroot", "root=/dev/nfs nfsroot=10.0.0.3:/srv/root,vers=3,tcp", NULL,
 	  "10.0.0.3", "/srv/root", "3", "vers=3,tcp", V3(",tcp") },
@@ -67,11 +80,11 @@ static const struct row rows[] = {
 	{ "flag_v4", "root=/dev/nfs nfsroot=10.0.0.3:/r,v4", NULL,
 	  "10.0.0.3", "/r", "4", "v4", V4("") },
 	{ "flag_v4_0", "root=nfs:10.0.0.3:/r:v4.0", NULL, "10.0.0.3", "/r", "4.0", "v4.0",
-	  "vers=4.0," ADDR ",clientaddr=10.0.0.15" },
+	  "vers=4.0," ADDR ",clientaddr=10.0.0.15" TMO },
 	{ "flag_v4_2", "root=nfs:10.0.0.3:/r:v4.2,hard", NULL, "10.0.0.3", "/r", "4.2", "v4.2,hard",
-	  "vers=4.2," ADDR ",clientaddr=10.0.0.15,hard" },
+	  "vers=4.2," ADDR ",clientaddr=10.0.0.15" TMO ",hard" },
 	{ "nfsvers_4_1", "root=nfs:10.0.0.3:/r:nfsvers=4.1", NULL, "10.0.0.3", "/r", "4.1",
-	  "nfsvers=4.1", "vers=4.1," ADDR ",clientaddr=10.0.0.15" },
+	  "nfsvers=4.1", "vers=4.1," ADDR ",clientaddr=10.0.0.15" TMO },
 	{ "last_version_wins", "root=nfs:10.0.0.3:/r:v4,vers=3", NULL, "10.0.0.3", "/r", "3",
 	  "v4,vers=3", V3("") },
 	{ "boot_nfs", "boot=nfs nfsroot=10.0.0.3:/srv/root", NULL,
@@ -97,9 +110,9 @@ static const struct row rows[] = {
 	{ "rp_path_percent_s", "root=dhcp", "10.0.0.3:/nodes/%s:vers=3", "10.0.0.3",
 	  "/nodes/10.0.0.15", "3", "vers=3", V3("") },
 	{ "rp_no_server", "root=dhcp", "/srv/root", "10.0.0.9", "/srv/root", "4, then 3", "",
-	  "vers=4,addr=10.0.0.9,clientaddr=10.0.0.15" },
+	  "vers=4,addr=10.0.0.9,clientaddr=10.0.0.15" TMO },
 	{ "rp_devnfs", "root=/dev/nfs ip=dhcp", "nfs:10.0.0.3:/r:vers=4.2", "10.0.0.3", "/r", "4.2",
-	  "vers=4.2", "vers=4.2," ADDR ",clientaddr=10.0.0.15" },
+	  "vers=4.2", "vers=4.2," ADDR ",clientaddr=10.0.0.15" TMO },
 	{ "rp_nfsroot_auto", "root=/dev/nfs nfsroot=auto ip=dhcp", "10.0.0.3:/r,v3", "10.0.0.3", "/r",
 	  "3", "v3", V3("") },
 	{ "rp_cmdline_opts_added", "root=/dev/nfs nfsroot=,v3,tcp ip=dhcp", "10.0.0.3:/r",
