@@ -114,6 +114,17 @@ static void stage_switch_root(const struct cmdline *cl, const struct boot_plan *
 }
 
 /* The boot flow of design.md, stage by stage; returns only by switching root. */
+/* Why the mount stage failed, for the console, the rescue shell and the
+ * report: the stages' own codes, where strerror() would mislead. */
+static const char *mount_why(const struct boot_state *bs, int r)
+{
+	if (r == -EBADMSG && bs->plan.root == PLAN_ROOT_IMAGE) /* fetch/: a manifest or a hash that does not verify */
+		return "the root image did not verify (see the verify: lines)";
+	if (r == -EADDRINUSE) /* mount/hostdir.c with netinit.writable.collision=fail */
+		return "the node's directory belongs to another machine (host name collision)";
+	return strerror(-r);
+}
+
 static void boot(int argc, char **argv)
 {
 	struct cmdline *cl = &boot_cl;
@@ -149,7 +160,7 @@ static void boot(int argc, char **argv)
 	boot_break(cl, STAGE_MOUNT);
 	boot_hooks(cl, STAGE_MOUNT, bs);
 	while ((r = boot_mount_root(cl, bs, NEWROOT)) < 0)
-		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", strerror(-r));
+		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", mount_why(bs, r));
 	while ((r = boot_extra_mounts(cl, bs, NEWROOT)) < 0)
 		boot_fail(cl, STAGE_MOUNT, "an extra mount (netinit.mount=) failed: %s", strerror(-r));
 	boot_break(cl, STAGE_POST_MOUNT);

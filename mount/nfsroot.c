@@ -193,8 +193,9 @@ static int nfs_mount_retry(const struct nfs_target *t)
 	int last = 0, r = deadline_wait(&w, nfs_attempt, &a, &last, &tries);
 
 	if (r == 0) {
+		/* the version that answered, not the plan's "4, then 3" */
 		nl_info(NFS_STAGE, "mounted %s:%s with NFSv%s on %s", n->server, n->path,
-			a.version == 3 ? "3" : nfs_version_name(n), t->target);
+			a.version == 3 ? "3" : n->version == 4 ? nfs_version_name(n) : "4", t->target);
 		return 0;
 	}
 	if (r == -ETIMEDOUT) {

@@ -312,11 +312,20 @@ static uint64_t hash64(uint64_t x)
 	return x;
 }
 
+/* Names are compared by their first label: init keys the node's directory
+ * (nodes-dir/<key>) and its host name on it (init/hostname.h), so node3 and
+ * node3.rack2 would share one directory. */
+static size_t name_key_len(const char *s)
+{
+	return strcspn(s, ".");
+}
+
 static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
+	const char *end = s + name_key_len(s);
 
-	for (; *s; s++) /* host names compare without case (RFC 4343) */
+	for (; s < end; s++) /* host names compare without case (RFC 4343) */
 		h = (h ^ (unsigned char)(*s | (*s >= 'A' && *s <= 'Z' ? 0x20 : 0))) * 1099511628211ULL;
 	return h;
 }
@@ -345,7 +354,8 @@ static uint64_t node_key(const struct node *n, enum dupkind k)
 static bool node_same(const struct node *a, const struct node *b, enum dupkind k)
 {
 	if (k == DUP_NAME)
-		return strcasecmp(a->name, b->name) == 0;
+		return name_key_len(a->name) == name_key_len(b->name) &&
+		       strncasecmp(a->name, b->name, name_key_len(a->name)) == 0;
 	if (k == DUP_MAC)
 		return memcmp(a->mac, b->mac, 6) == 0;
 	return a->ip.s_addr == b->ip.s_addr;
@@ -390,9 +400,12 @@ void model_check_duplicates(struct model *m)
 		struct node *n = &m->nodes[i], *o;
 		char a[18];
 
-		if ((o = dup_find(m, t[DUP_NAME], mask, i, DUP_NAME)))
+		if ((o = dup_find(m, t[DUP_NAME], mask, i, DUP_NAME)) && !strcasecmp(o->name, n->name))
 			model_err(m, &n->loc, "node %s is already defined at %s:%u (names must be unique; use [override %s] to change it)",
 			     n->name, o->loc.file, o->loc.line, n->name);
+		else if (o)
+			model_err(m, &n->loc, "node %s: host name key %.*s (its first label: the node's directory and its name at boot) is node %s's, defined at %s:%u",
+			     n->name, (int)name_key_len(n->name), n->name, o->name, o->loc.file, o->loc.line);
 		if (n->has_mac && (o = dup_find(m, t[DUP_MAC], mask, i, DUP_MAC))) {
 			mac_format(n->mac, ':', a);
 			model_err(m, &n->mac_loc, "node %s: MAC %s is already used by node %s at %s:%u",

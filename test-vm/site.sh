@@ -13,6 +13,7 @@
 #   netinit from the signed squashfs image.  Nothing leaves the namespace.
 #
 # Source it, then: site_build; site_up; site_boot NAME MAC TIMEOUT; site_down
+# (site_dnsmasq_stop / site_dnsmasq_start: restart dnsmasq after a re-render)
 # (SITE_EXTRA_DROPIN: drop-in text added as etc/conf.d/50-test.conf)
 : "${BUILD:=build}"
 SITE=$PWD/$BUILD/site
@@ -105,23 +106,38 @@ http {
 }
 EOC
 	ip netns exec "$SITE_NS" nginx -c "$SITE/nginx.conf" || { site_die "nginx did not start"; return 1; }
-	# dnsmasq: the rendered file alone (dhcp-range, hosts, PXE, TFTP); only
-	# where it logs and keeps its pid and leases is said here.
+	site_dnsmasq_start
+}
+
+# dnsmasq: the rendered file alone (dhcp-range, hosts, PXE, TFTP); only
+# where it logs and keeps its pid and leases is said here.  Stopped and
+# started again by a test that re-renders the site or starts it late.
+site_dnsmasq_start() {
 	ip netns exec "$SITE_NS" dnsmasq --conf-file="$SITE/out/dnsmasq.conf" \
 		--log-dhcp --log-facility="$SITE/log/dnsmasq.log" --pid-file="$SITE/log/dnsmasq.pid" \
 		--dhcp-leasefile="$SITE/log/dnsmasq.leases" || { site_die "dnsmasq did not start"; return 1; }
 }
+site_dnsmasq_stop() {
+	local pid i
+	pid=$(cat "$SITE/log/dnsmasq.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	rm -f "$SITE/log/dnsmasq.pid"
+}
 
-# site_boot NAME MAC TIMEOUT: PXE-boot one node on the bridge; console in build/vm/NAME.log.
+# site_boot NAME MAC TIMEOUT [APPEND]: PXE-boot one node on the bridge; console in
+# build/vm/NAME.log.  With APPEND, the kernel and initramfs of the TFTP tree are
+# given to QEMU with that command line instead (the firmware's part left out).
 site_boot() {
-	local name=$1 mac=$2 to=$3 tap=tap$RANDOM
+	local name=$1 mac=$2 to=$3 tap=tap$RANDOM boot=(-boot n)
+	[ -n "${4:-}" ] && boot=(-kernel "$SITE/tftp/netinit/vmlinuz" -initrd "$SITE/tftp/netinit/initramfs.img" -append "$4")
 	ip -n "$SITE_NS" tuntap add "$tap" mode tap
 	ip -n "$SITE_NS" link set "$tap" master br0 up
 	local log=$BUILD/vm/$name.log
 	mkdir -p "$BUILD/vm"; : > "$log"
 	local t0=$SECONDS
 	timeout -k 5 "$to" ip netns exec "$SITE_NS" qemu-system-x86_64 -accel tcg -m 1024 -smp 1 \
-		-nographic -no-reboot -nodefaults -display none -serial "file:$log" -boot n \
+		-nographic -no-reboot -nodefaults -display none -serial "file:$log" "${boot[@]}" \
 		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" \
 		-device "e1000,netdev=n0,mac=$mac,bootindex=1" \
 		< /dev/null > "$BUILD/vm/$name.qemu.out" 2>&1

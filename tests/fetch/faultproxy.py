@@ -2,15 +2,19 @@
 # SPDX-License-Identifier: MIT
 """Fault-injecting HTTP proxy for the fetch tests (loopback only).
 
-    faultproxy.py LISTEN_PORT UPSTREAM_PORT
+    faultproxy.py LISTEN_PORT UPSTREAM_PORT [--listen ADDR] [--upstream ADDR]
+                  [--mode MODE] [--log FILE]
 
 A request for /<mode>/<path> is forwarded to http://127.0.0.1:UPSTREAM/<path>
 and the answer is damaged as <mode> says.  Most modes act on the first
 request of a path only (counted per /<mode>/<path>), so a retry shows
-whether the client recovers:
+whether the client recovers.  With --mode, every path is forwarded as it
+is and damaged as MODE says (a proxy in front of a site's nginx, whose
+URLs must not change: test-vm/test-faults.sh); --listen and --upstream
+replace 127.0.0.1; --log appends each request line and each cut to FILE.
 
   pass                 forward unchanged
-  drop=N               first answer: headers + N body bytes, then close
+  drop=N[,K]           first K answers (default 1): headers + N body bytes, then close
   trickle              first answer: headers, then 1 byte per second
   503=K,S              first K answers: 503 with Retry-After: S
   drop-range200=N      drop=N, then a Range request gets the whole 200
@@ -33,6 +37,17 @@ counts = {}
 log = []
 lock = threading.Lock()
 UP = 0
+UP_ADDR = "127.0.0.1"
+MODE = None
+LOGFILE = None
+
+
+def note(line):
+    with lock:
+        log.append(line)
+        if LOGFILE:
+            with open(LOGFILE, "a") as f:
+                f.write(line + "\n")
 
 
 def bump(key):
@@ -61,7 +76,7 @@ def parse_headers(lines):
 
 
 def upstream(path, headers):
-    s = socket.create_connection(("127.0.0.1", UP), timeout=30)
+    s = socket.create_connection((UP_ADDR, UP), timeout=30)
     req = "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" % path
     for k in ("range", "if-range"):
         if k in headers:
@@ -84,8 +99,7 @@ class Handler(socketserver.StreamRequestHandler):
             return
         method, target, _ = head[0].split(" ", 2)
         headers = parse_headers(head[1:])
-        with lock:
-            log.append("%s %s range=%s" % (method, target, headers.get("range", "-")))
+        note("%s %s range=%s" % (method, target, headers.get("range", "-")))
         if target == "/_log":
             body = ("\n".join(log) + "\n").encode()
             self.send(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
@@ -97,10 +111,14 @@ class Handler(socketserver.StreamRequestHandler):
             self.send(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
             return
         parts = target.split("/", 2)
-        if len(parts) < 3:
+        if MODE:
+            mode, path = MODE, target
+        elif len(parts) < 3:
             self.send(b"HTTP/1.1 400 Bad\r\nContent-Length: 0\r\n\r\n")
             return
-        mode, path = parts[1], "/" + parts[2]
+        else:
+            mode, path = parts[1], "/" + parts[2]
+        self.path = path
         self.path_is_manifest = path.endswith(".manifest")
         name, _, arg = mode.partition("=")
         n = bump(target)
@@ -156,8 +174,10 @@ class Handler(socketserver.StreamRequestHandler):
         self.send((status + "\r\n" + "".join(l + "\r\n" for l in out_hl) +
                    "Connection: close\r\n\r\n").encode("latin-1"))
         limit = None
-        if name in ("drop", "drop-range200", "drop-badrange") and n == 1:
-            limit = int(arg)
+        if name in ("drop", "drop-range200", "drop-badrange"):
+            cut, _, times = arg.partition(",")
+            if n <= int(times or "1"):
+                limit = int(cut)
         sent = 0
         while True:
             if name == "trickle" and n == 1:
@@ -184,6 +204,7 @@ class Handler(socketserver.StreamRequestHandler):
                 # drop the connection hard, as a dying server would
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                            b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                note("cut %s after %d body bytes (answer %d)" % (self.path, sent, n))
                 return
         if name == "chunked":
             self.send(b"0\r\n\r\n")
@@ -195,6 +216,16 @@ class Server(socketserver.ThreadingTCPServer):
 
 
 if __name__ == "__main__":
-    UP = int(sys.argv[2])
-    srv = Server(("127.0.0.1", int(sys.argv[1])), Handler)
+    args, opts, it = [], {}, iter(sys.argv[1:])
+    for a in it:
+        if a.startswith("--"):
+            opts[a] = next(it)
+        else:
+            args.append(a)
+    UP = int(args[1])
+    listen = opts.get("--listen", "127.0.0.1")
+    UP_ADDR = opts.get("--upstream", UP_ADDR)
+    MODE = opts.get("--mode")
+    LOGFILE = opts.get("--log")
+    srv = Server((listen, int(args[0])), Handler)
     srv.serve_forever()
