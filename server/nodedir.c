@@ -223,12 +223,13 @@ static int owner_record(const struct outset *os, const struct node *n, const cha
 static int nodedir_create(const struct outset *os, const struct node *n, const char *base,
 			  const struct seedinfo *si)
 {
-	char final[4096], tmp[4096];
+	char final[4096], tmp[4096], key[64];
 	size_t i;
 	int r = 0;
 
-	if (snprintf(final, sizeof(final), "%s/%s", base, n->name) >= (int)sizeof(final) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.%s.netinit-new", base, n->name) >= (int)sizeof(tmp))
+	node_dir_key(n, key);
+	if (snprintf(final, sizeof(final), "%s/%s", base, key) >= (int)sizeof(final) ||
+	    snprintf(tmp, sizeof(tmp), "%s/.%s.netinit-new", base, key) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	if (os->dry_run) {
 		printf("would create %s%s%s\n", final, n->image->seed ? " seeded from " : "",
@@ -320,7 +321,8 @@ int nodedirs_apply(const struct model *m, struct outset *os)
 	names = list_dir(base, &nnames);
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];
-		const char *key = n->name;
+		char keybuf[64];
+		const char *key = node_dir_key(n, keybuf);
 
 		if (n->set.writable != WR_PERSISTENT)
 			continue;
@@ -329,7 +331,7 @@ int nodedirs_apply(const struct model *m, struct outset *os)
 		if (nnames && bsearch(&key, names, nnames, sizeof(*names), name_cmp)) {
 			char dir[4200];
 
-			snprintf(dir, sizeof(dir), "%s/%s", base, n->name);
+			snprintf(dir, sizeof(dir), "%s/%s", base, key);
 			if ((r = owner_record(os, n, dir)) < 0)
 				nl_err(EXPORT_STAGE, "%s: cannot record the owner MAC: %s", dir, strerror(-r));
 			continue;
@@ -348,7 +350,7 @@ int nodedirs_apply(const struct model *m, struct outset *os)
 		r = nodedir_create(os, n, base, &si);
 		if (r < 0) {
 			nl_err(EXPORT_STAGE, "%s:%u: node %s: cannot create %s/%s: %s", n->loc.file, n->loc.line,
-			       n->name, base, n->name, strerror(-r));
+			       n->name, base, key, strerror(-r));
 			ret = ret < 0 ? ret : r;
 		} else if (r > 0) {
 			os->created_dirs++;

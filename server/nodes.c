@@ -320,6 +320,16 @@ static size_t name_key_len(const char *s)
 	return strcspn(s, ".");
 }
 
+const char *node_dir_key(const struct node *n, char out[64])
+{
+	size_t i, len = name_key_len(n->name);
+
+	for (i = 0; i < len && i < 63; i++)
+		out[i] = (char)(n->name[i] | (n->name[i] >= 'A' && n->name[i] <= 'Z' ? 0x20 : 0));
+	out[i] = '\0';
+	return out;
+}
+
 static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;

@@ -66,7 +66,7 @@ int render_exports(const struct model *m, struct outset *os)
 {
 	struct output *o = out_new(os, OUT_EXPORTS, m->site.out_path[OUT_EXPORTS], 0644, CHECK_NONE);
 	struct buf *b;
-	char ip[16];
+	char ip[16], key[64];
 	size_t i;
 
 	if (!o)
@@ -95,7 +95,8 @@ int render_exports(const struct model *m, struct outset *os)
 		if (!nfs_path_ok(m->site.nodes_dir))
 			return -EINVAL;
 		ex_fmt_ip(n->ip, ip);
-		buf_printf(b, "%s/%s %s(rw,sync,no_subtree_check,no_root_squash)\n", m->site.nodes_dir, n->name, ip);
+		buf_printf(b, "%s/%s %s(rw,sync,no_subtree_check,no_root_squash)\n", m->site.nodes_dir,
+			   node_dir_key(n, key), ip);
 	}
 	return b->oom ? -ENOMEM : 0;
 }
@@ -123,7 +124,7 @@ int render_ganesha(const struct model *m, struct outset *os)
 	struct output *o = out_new(os, OUT_GANESHA, m->site.out_path[OUT_GANESHA], 0644, CHECK_NONE);
 	unsigned char *used;
 	struct buf *b;
-	char ip[16];
+	char ip[16], key[64];
 	size_t i;
 	int r = 0;
 
@@ -169,7 +170,7 @@ int render_ganesha(const struct model *m, struct outset *os)
 		}
 		used[id] = 1;
 		ex_fmt_ip(n->ip, ip);
-		snprintf(path, sizeof(path), "%s/%s", m->site.nodes_dir, n->name);
+		snprintf(path, sizeof(path), "%s/%s", m->site.nodes_dir, node_dir_key(n, key));
 		ganesha_export(b, id, path, "RW");
 		buf_printf(b, "\t\tClients = %s;\n\t}\n}\n", ip);
 	}

@@ -142,4 +142,20 @@ ex -q sign live && grep -qx 'version 8' "$mf" && verify "$mf" "$cfg/keys/image.p
 # list
 out=$(ex list)
 grep -q '^n2 .*52:54:00:00:00:02 .*10.0.0.12 .*img .*persistent' <<<"$out" && pass "list" || failc "list" "$out"
+
+# A dotted host name: its directory and export are the first label, lower
+# case, the key init mounts (init/hostname.h), never the whole name.
+cat > "$cfg/nodes.d/20-fqdn.conf" <<'EOC'
+[node Blade03.cluster.example]
+ip = 10.0.0.40
+mac = 52:54:00:00:00:40
+image = img
+EOC
+ex -q render || failc "render with a dotted node name" "exit $?"
+if [ -d "$root/srv/netinit/nodes/blade03/etc" ] && [ ! -e "$root/srv/netinit/nodes/Blade03.cluster.example" ] &&
+   grep -q '^/srv/netinit/nodes/blade03 10.0.0.40(' "$root/etc/exports.d/netinit.exports"; then
+	pass "a dotted host name: nodes/blade03 created and exported (the key init mounts)"
+else
+	failc "a dotted host name's directory" "$(ls "$root/srv/netinit/nodes"; grep 10.0.0.40 "$root/etc/exports.d/netinit.exports")"
+fi
 exit $fail
