@@ -32,16 +32,9 @@ if [ "${1:-}" != --inner ]; then
 		command -v $t >/dev/null || { say "$t missing"; exit 1; }
 	done
 	[ -r "$VM_INITRD" ] || { say "$VM_INITRD missing: make initramfs"; exit 1; }
-	tmp=$(mktemp -d /tmp/netinit-benchpers.XXXXXX)
-	ns=netinit-benchpers-$$
-	ip netns add "$ns" || exit 1
-	ip netns exec "$ns" unshare -m --propagation private bash "$0" --inner "$tmp"
-	rc=$?
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	sleep 0.3
-	ip netns del "$ns"
-	rm -rf "$tmp"
-	exit $rc
+	. bench/lib.sh
+	bench_in_netns benchpers "$0"
+	exit $?
 fi
 
 tmp=$2
