@@ -150,6 +150,19 @@ static void add_net(struct hookenv *e, const struct cmdline *cl, const struct ne
 	add_names(e, cl, l);
 }
 
+/* The node's own directory on the server (netinit.writable=persistent), once
+ * the mount stage has mounted it: empty when the layer fell back to volatile
+ * (a collision, a missing directory: doc/writable.md). */
+static void add_node_dir(struct hookenv *e, const struct boot_state *bs)
+{
+	const struct plan_hostdir *h = &bs->plan.writable.hostdir;
+	char dir[sizeof(h->server) + sizeof(h->path) + 80] = "";
+
+	if (bs->layer == PLAN_RW_PERSISTENT && bs->name.key[0])
+		snprintf(dir, sizeof(dir), "%s:%s/%s", h->server, h->path, bs->name.key);
+	hookenv_add(e, "NETINIT_NODE_DIR", dir, NULL);
+}
+
 void hookenv_build(struct hookenv *e, const struct cmdline *cl, const struct boot_state *bs,
 		   enum boot_stage stage, const char *newroot)
 {
@@ -163,4 +176,6 @@ void hookenv_build(struct hookenv *e, const struct cmdline *cl, const struct boo
 		add_net(e, cl, &bs->lease);
 	if (newroot && stage >= STAGE_POST_MOUNT)
 		hookenv_add(e, "NETINIT_NEWROOT", newroot, NULL);
+	if (stage >= STAGE_POST_MOUNT)
+		add_node_dir(e, bs);
 }

@@ -231,6 +231,17 @@ static void test_env(void **s)
 	assert_string_equal(get(&e, "NETINIT_ROOT"), "http://10.0.2.2/img.squashfs");
 	hookenv_build(&e, &cl, &bs, STAGE_PRE_PIVOT, "/newroot");
 	assert_string_equal(get(&e, "NETINIT_NEWROOT"), "/newroot");
+	assert_string_equal(get(&e, "NETINIT_NODE_DIR"), ""); /* volatile */
+	/* persistent: the directory the mount stage mounted, from post-mount on */
+	bs.layer = PLAN_RW_PERSISTENT;
+	strcpy(bs.plan.writable.hostdir.server, "10.0.2.2");
+	strcpy(bs.plan.writable.hostdir.path, "/srv/netinit/nodes");
+	strcpy(bs.name.key, "node7");
+	hookenv_build(&e, &cl, &bs, STAGE_MOUNT, NULL);
+	assert_null(get(&e, "NETINIT_NODE_DIR"));
+	hookenv_build(&e, &cl, &bs, STAGE_POST_MOUNT, "/newroot");
+	assert_string_equal(get(&e, "NETINIT_NODE_DIR"), "10.0.2.2:/srv/netinit/nodes/node7");
+	bs.layer = PLAN_RW_VOLATILE;
 	/* hostile: a host name with shell syntax is left out, not quoted */
 	strcpy(l.hostname, "x$(reboot)");
 	strcpy(l.domain, "a;b");
