@@ -49,6 +49,17 @@ chmod 755 "$tmp" # nginx's workers read the images and archives
 trap 'for p in $tmp/log/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done' EXIT
 mkdir -p "$tmp"/{etc/nodes.d,images/sq,nodes,keys,log,out,tftp,hostfiles,hostfiles-bad,hostfiles-404,recovery}
 
+# The initramfs every node boots (direct and PXE): ours plus a post-mount
+# hook that shows the node directory hooks are given (NETINIT_NODE_DIR).
+. test-vm/hooklib.sh
+mkdir -p "$tmp/hooktree"
+hook post-mount 50-nodedir "$tmp/hooktree" <<'HOOK'
+#!/bin/sh
+echo "NODE_DIR=[$NETINIT_NODE_DIR]"
+HOOK
+hooks_initrd "$tmp/hooktree" "$tmp/initramfs-hooks.img" "$VM_INITRD" || cannot "cannot add the hook to $VM_INITRD"
+VM_INITRD=$tmp/initramfs-hooks.img
+
 # ---- the shared root: busybox, and an init that reports and writes ----
 tree=$tmp/images/shared
 bash test-vm/mkroot.sh "$tree" >/dev/null || cannot "mkroot failed"
@@ -230,6 +241,7 @@ check "$n: the kernel got exactly the pxelinux APPEND line" grep -qF "netinit cm
 vm_expect $n 'netinit writable: host name node1 \(FQDN node1[^)]*\) from DHCP option 12' "the host name came from DHCP option 12 (dnsmasq's host entry)"
 vm_expect $n "netinit writable: persistent: $S:$tmp/nodes/node1 bound over /etc /var /tmp" "node1's directories are bound over /etc /var /tmp"
 vm_expect $n "NETINIT-TEST mnt-etc=$S:$tmp/nodes/node1/etc nfs" "/etc is node1's NFS directory"
+vm_expect $n "hook 50-nodedir: NODE_DIR=\[$S:$tmp/nodes/node1\]" "post-mount hooks get NETINIT_NODE_DIR=$S:$tmp/nodes/node1"
 vm_expect $n 'NETINIT-TEST seen-etc=\.[[:space:]]*$' "first boot: node1's /etc has no data of earlier boots"
 vm_expect $n 'NETINIT-TEST rootmark=shared-nfs-root' "the root is the shared NFS root"
 vm_expect $n 'NETINIT-TEST hosts=.*10\.78\.0\.11 +node1' "the node's line is in its /etc/hosts"
@@ -287,6 +299,7 @@ n=p-intruder
 vm_expect $n "host name collision: .*node1 belongs to $mac1 \(.netinit-owner\), this machine is $macx" "another MAC is refused node1's directory; the log names both MACs"
 vm_expect $n 'VOLATILE BOOT' "a loud volatile-boot warning"
 vm_expect $n 'NETINIT-TEST root=overlay / overlay' "it boots with a volatile layer"
+vm_expect $n 'hook 50-nodedir: NODE_DIR=\[\]' "and its hooks get an empty NETINIT_NODE_DIR (not node1's directory)"
 vm_expect $n 'NETINIT-TEST seen-etc=\.[[:space:]]*$' "it sees none of node1's files"
 check "node1's directory on the server is unchanged by the intruder's boot (it wrote /etc/pt-node1 too)" \
 	test "$before" = "$(snap node1)"
