@@ -246,6 +246,21 @@ static int root_nfs_version(const char *newroot)
 	return v;
 }
 
+/* NFSv3 carries POSIX ACLs in a side protocol (NFSACL, nfs(5) "acl"), which
+ * nfs-ganesha answers with an I/O error: removexattr("system.posix_acl_*"),
+ * as systemd does on a StateDirectory= (systemd-timesyncd's /var/lib/...),
+ * then fails with EIO on the node's /var.  With noacl the client answers
+ * ACL requests from the mode bits itself.  A site that wants ACLs says
+ * "acl" in the root's options. */
+static void hd_add_noacl(char *opts, size_t size)
+{
+	size_t len = strlen(opts);
+
+	if (strstr(opts, "acl"))
+		return; /* acl or noacl given: the site's choice */
+	snprintf(opts + len, size - len, "%snoacl", len ? "," : "");
+}
+
 /* <server>:<base>/<key>, read-write: the node's own export (netinit-export
  * renders one a node, read-write to that node's address only).  On the
  * root's server it is mounted with the root's options and the version the
@@ -272,6 +287,7 @@ static int hd_mount_node(const struct plan_hostdir *h, const char *key,
 		if (!n.version)
 			n.version = root_nfs_version(newroot);
 	}
+	hd_add_noacl(n.options, sizeof(n.options));
 	n.wait_s = h->wait_s;
 	n.retry_s = h->retry_s;
 	const char *mods[4];
