@@ -1,5 +1,4 @@
 #!/bin/bash
-# check: full  (about 9 minutes of Debian boots; make check-full runs it, make check names it)
 # VM test: netinit.mount= on the real Debian root (systemd).  The Debian
 # bookworm root of test-vm/debroot.sh boots from NFS (nfs-ganesha in a
 # network namespace, as test-debian.sh) with two extra mounts:
