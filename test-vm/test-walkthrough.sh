@@ -150,19 +150,29 @@ stop_dhcp() {
 		for ((i = 0; i < 100; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$p" 2>/dev/null
 	done
-}
-
-# A server is up only when its UDP port is bound (in.tftpd and dhcpd daemonize
-# or log a failed bind to syslog, which this namespace does not have).
-wait_udp_port() { # PORT WHAT
-	local i
+	# ...and until nothing holds the DHCP and TFTP ports any more (a child
+	# of a killed server can keep a socket open after its parent is gone).
 	for ((i = 0; i < 100; i++)); do
-		ss -Hlun "sport = :$1" 2>/dev/null | grep -q . && return 0
+		ss -Hlun '( sport = :67 or sport = :69 )' 2>/dev/null | grep -q . || return 0
 		sleep 0.1
 	done
-	echo "walkthrough test: $2 did not bind UDP port $1 within 10 s" >&2
+	echo "walkthrough test: UDP 67/69 still bound after stopping the servers: $(ss -Hlunp '( sport = :67 or sport = :69 )' | tr '\n' ' ')" >&2
+}
+
+# in.tftpd as tftpd-hpa's init script starts it.  It daemonizes, and a
+# failed bind is only logged to syslog (none here): it is up only when
+# in.tftpd itself holds UDP port 69.
+start_tftpd() {
+	local i
+	in.tftpd --listen --user tftp --address :69 --secure --pidfile /run/tftpd.pid -v /srv/tftp || return 1
+	for ((i = 0; i < 100; i++)); do
+		ss -Hlunp 'sport = :69' 2>/dev/null | grep -q '"in.tftpd"' && return 0
+		sleep 0.1
+	done
+	echo "walkthrough test: in.tftpd does not hold UDP port 69 after 10 s: $(ss -Hlunp 'sport = :69' | tr '\n' ' ')" >&2
 	return 1
 }
+
 
 # What "systemctl restart" runs, from Debian's units and init scripts
 # (/etc/init.d/dnsmasq, /etc/init.d/isc-dhcp-server, kea-dhcp4-server.service,
@@ -185,8 +195,7 @@ start_units() {
 			kea-dhcp4 -c /etc/kea/kea-dhcp4.conf > "$OUT/kea.log" 2>&1 &
 			echo $! >> "$W/pids" ;;
 		tftpd-hpa)
-			in.tftpd --listen --user tftp --address :69 --secure --pidfile /run/tftpd.pid -v /srv/tftp &&
-				wait_udp_port 69 in.tftpd ;;
+			start_tftpd ;;
 		nginx)
 			nginx -g 'daemon on; master_process on;' ;;
 		*) echo "walkthrough test: no way to start unit $u" >&2; return 1 ;;
