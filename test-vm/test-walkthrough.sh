@@ -285,7 +285,16 @@ if run_block dnsmasq; then
 fi
 
 # 3. ISC dhcpd (with tftpd-hpa): the include line the walkthrough adds.
+# The TFTP server the dhcpd and Kea nodes need, still there when they boot.
+tftpd_up() { # NAME
+	if ss -Hlunp 'sport = :69' 2>/dev/null | grep -q '"in.tftpd"'; then
+		pass "$1: in.tftpd holds UDP port 69 as the node boots"
+	else
+		failw "$1: in.tftpd does not hold UDP port 69 as the node boots (port 69: $(ss -Hlunp 'sport = :69' | tr '\n' ' ')); in.tftpd processes: $(pgrep -a in.tftpd | tr '\n' ' ')"
+	fi
+}
 if run_block dhcpd; then
+	tftpd_up dhcpd-s1
 	boot_node dhcpd-s1 52:54:00:00:00:11
 	check_node dhcpd-s1 s1 10.0.0.11 "$OUT/dhcpd.log"
 	grep -q 'DHCPACK on 10.0.0.11 to 52:54:00:00:00:11' "$OUT/dhcpd.log" &&
@@ -294,6 +303,7 @@ fi
 
 # 4. Kea: the kea-dhcp4.conf render wrote (kea = full), nothing else.
 if run_block kea; then
+	tftpd_up kea-s2
 	boot_node kea-s2 52:54:00:00:00:12
 	check_node kea-s2 s2 10.0.0.12 "$OUT/kea.log"
 	grep -qE 'DHCP4_LEASE_ALLOC .*hwtype=1 52:54:00:00:00:12.* lease 10\.0\.0\.12' "$OUT/kea.log" &&
