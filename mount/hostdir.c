@@ -254,10 +254,13 @@ static int root_nfs_version(const char *newroot)
  * "acl" in the root's options. */
 static void hd_add_noacl(char *opts, size_t size)
 {
-	size_t len = strlen(opts);
+	size_t len = strlen(opts), t;
 
-	if (strstr(opts, "acl"))
-		return; /* acl or noacl given: the site's choice */
+	for (const char *p = opts; *p; p += t + (p[t] == ',')) {
+		t = strcspn(p, ",");
+		if ((t == 3 && !strncmp(p, "acl", 3)) || (t == 5 && !strncmp(p, "noacl", 5)))
+			return; /* the site's choice */
+	}
 	snprintf(opts + len, size - len, "%snoacl", len ? "," : "");
 }
 

@@ -260,3 +260,15 @@ vm_sh() {
 	rc=$(tr -d '\r' < "$log" | sed -n "s/^.*<$t-end \([0-9]*\)>.*/\1/p" | head -n1)
 	return "${rc:-99}"
 }
+
+# vm_ns_cleanup TMP NS: the end of a test that ran servers in namespace NS
+# with their pid files in TMP (ganesha.pid, nginx.pid): stop them, anything
+# else left in NS, delete NS and TMP.
+vm_ns_cleanup() {
+	local tmp=$1 ns=$2 p
+	for p in ganesha nginx; do [ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null; done
+	sleep 0.5
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}

@@ -36,14 +36,7 @@ bash test-vm/debroot.sh || cannot "test-vm/debroot.sh failed"
 tmp=$(mktemp -d /tmp/netinit-vmdebmnt.XXXXXX)
 chmod 755 "$tmp"
 ns=netinit-vmdebmnt-$$
-cleanup() {
-	for p in ganesha nginx; do [ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null; done
-	sleep 0.5
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'vm_ns_cleanup "$tmp" "$ns"' EXIT
 
 pass() { echo "PASS: $1: $2"; }
 fail() { echo "FAIL: $1: $2"; vm_failures=$((vm_failures + 1)); }

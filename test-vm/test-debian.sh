@@ -39,14 +39,7 @@ tmp=$(mktemp -d /tmp/netinit-vmdeb.XXXXXX)
 chmod 755 "$tmp"
 ns=netinit-vmdeb-$$
 PHOST=deb-nfs-pers  # the persistent node's DHCP host name: its directory's key
-cleanup() {
-	for p in ganesha nginx; do [ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null; done
-	sleep 0.5
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'vm_ns_cleanup "$tmp" "$ns"' EXIT
 
 # ---- the servers ----
 mkdir -p "$tmp/www" "$tmp/recovery"
