@@ -173,11 +173,14 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 		return r;
 	if (bs->have_net || bs->plan.writable.mode == PLAN_RW_PERSISTENT)
 		boot_choose_name(bs);
+	bs->mount_step = "";
 	if ((r = mount_root(&mm, bs, newroot)) < 0)
 		return r;
 	r = boot_writable(cl, &mm, bs, newroot);
-	if (r == 0)
-		r = boot_hostfiles(bs, newroot);
+	if (r < 0)
+		bs->mount_step = "the writable layer (netinit.writable=): ";
+	else if ((r = boot_hostfiles(bs, newroot)) < 0)
+		bs->mount_step = "the per-host files (netinit.hostfiles=): ";
 	if (r < 0) /* the failure policy may try the mount stage again: start clean */
 		while (umount2(newroot, MNT_DETACH) == 0)
 			;

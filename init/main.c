@@ -118,11 +118,24 @@ static void stage_switch_root(const struct cmdline *cl, const struct boot_plan *
  * report: the stages' own codes, where strerror() would mislead. */
 static const char *mount_why(const struct boot_state *bs, int r)
 {
+	if (r == -EBADMSG && bs->mount_step && bs->mount_step[0]) /* the per-host files */
+		return "did not verify (see the verify: lines)";
 	if (r == -EBADMSG && bs->plan.root == PLAN_ROOT_IMAGE) /* fetch/: a manifest or a hash that does not verify */
 		return "the root image did not verify (see the verify: lines)";
 	if (r == -EADDRINUSE) /* mount/hostdir.c with netinit.writable.collision=fail */
 		return "the node's directory belongs to another machine (host name collision)";
 	return strerror(-r);
+}
+
+/* The mount stage's failure: which part failed (the root, the writable layer,
+ * the per-host files), then why. */
+static void mount_fail(const struct cmdline *cl, const struct boot_state *bs, int r)
+{
+	const char *step = bs->mount_step ? bs->mount_step : "";
+
+	if (r == -EADDRINUSE)
+		step = ""; /* the reason names the node's directory itself */
+	boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s%s", step, mount_why(bs, r));
 }
 
 static void boot(int argc, char **argv)
@@ -160,7 +173,7 @@ static void boot(int argc, char **argv)
 	boot_break(cl, STAGE_MOUNT);
 	boot_hooks(cl, STAGE_MOUNT, bs);
 	while ((r = boot_mount_root(cl, bs, NEWROOT)) < 0)
-		boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s", mount_why(bs, r));
+		mount_fail(cl, bs, r);
 	while ((r = boot_extra_mounts(cl, bs, NEWROOT)) < 0)
 		boot_fail(cl, STAGE_MOUNT, "an extra mount (netinit.mount=) failed: %s", strerror(-r));
 	boot_break(cl, STAGE_POST_MOUNT);
