@@ -130,6 +130,12 @@ int staged_root_commit(struct staged_root *s, enum staged_mode mode, const char 
 		}
 	} else if (s->kind == STAGED_IMAGE) {
 		r = commit_image(s, mode, newroot);
+		/* The loop device holds the image file open, and with it its tmpfs
+		 * (umount2(2): MNT_DETACH only takes the mount out of the tree).
+		 * Left in the tree, the booted system's shutdown tries to unmount a
+		 * busy tmpfs ("Failed unmounting /run/netinit/image"). */
+		if (r == 0 && umount2(s->imagedir, MNT_DETACH) == 0)
+			s->image_mounted = false;
 	} else {
 		r = -EINVAL;
 	}

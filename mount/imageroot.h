@@ -4,7 +4,8 @@
  *   archives -> unpacked by fetch/ into a tmpfs at <run>/stage, moved onto
  *               newroot once verified (a tmpfs is writable already);
  *   images   -> stored in a tmpfs at <run>/image/root.img, loop-mounted
- *               read-only at <run>/lower once verified, with the volatile
+ *               read-only at <run>/lower once verified (the tmpfs is then
+ *               detached: the loop device keeps it), with the volatile
  *               overlay (tmpfs upper at <run>/rw) on newroot, or bound
  *               read-only with netinit.writable=none.
  * A failed or unverified download is unmounted: nothing of it stays.
