@@ -166,6 +166,7 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 	const struct mount_modules mm = { load_for_mount, (void *)cl };
 	int r;
 
+	bs->mount_step = "";
 	mkdir(newroot, 0755);
 	preload_wait(bs);
 	/* where the root comes from was decided by the plan, with the lease */
@@ -173,7 +174,6 @@ int boot_mount_root(const struct cmdline *cl, struct boot_state *bs, const char 
 		return r;
 	if (bs->have_net || bs->plan.writable.mode == PLAN_RW_PERSISTENT)
 		boot_choose_name(bs);
-	bs->mount_step = "";
 	if ((r = mount_root(&mm, bs, newroot)) < 0)
 		return r;
 	r = boot_writable(cl, &mm, bs, newroot);

@@ -30,7 +30,8 @@ struct boot_state {
 	enum plan_writable_mode layer; /* the writable layer the root got (persistent may fall back) */
 	size_t extra_done;       /* netinit.mount= entries mounted so far */
 	int preload_pid;         /* the child loading the root's modules, or 0 */
-	const char *mount_step;  /* what part of the mount stage failed ("" for the root itself) */
+	const char *mount_step;  /* the part of the mount stage that failed ("" for the root
+	                          * itself); set by boot_mount_root() */
 };
 
 /* Stage plan: plan_build() with what is known so far; its problems logged

@@ -118,7 +118,7 @@ static void stage_switch_root(const struct cmdline *cl, const struct boot_plan *
  * report: the stages' own codes, where strerror() would mislead. */
 static const char *mount_why(const struct boot_state *bs, int r)
 {
-	if (r == -EBADMSG && bs->mount_step && bs->mount_step[0]) /* the per-host files */
+	if (r == -EBADMSG && bs->mount_step[0]) /* the per-host files */
 		return "did not verify (see the verify: lines)";
 	if (r == -EBADMSG && bs->plan.root == PLAN_ROOT_IMAGE) /* fetch/: a manifest or a hash that does not verify */
 		return "the root image did not verify (see the verify: lines)";
@@ -131,10 +131,9 @@ static const char *mount_why(const struct boot_state *bs, int r)
  * the per-host files), then why. */
 static void mount_fail(const struct cmdline *cl, const struct boot_state *bs, int r)
 {
-	const char *step = bs->mount_step ? bs->mount_step : "";
+	/* a collision's reason names the node's directory itself */
+	const char *step = r == -EADDRINUSE ? "" : bs->mount_step;
 
-	if (r == -EADDRINUSE)
-		step = ""; /* the reason names the node's directory itself */
 	boot_fail(cl, STAGE_MOUNT, "could not mount the root filesystem: %s%s", step, mount_why(bs, r));
 }
 

@@ -184,14 +184,16 @@ start_tftpd() {
 # What "systemctl restart" runs, from Debian's units and init scripts
 # (/etc/init.d/dnsmasq, /etc/init.d/isc-dhcp-server, kea-dhcp4-server.service,
 # /etc/default/tftpd-hpa, nginx.service); only a log destination is added.
+# Its status is the block's: run_block's `if (set -e; ...)` ignores set -e,
+# so a server that does not start must fail here, not only in the log.
 start_units() {
-	local u
+	local u rc=0
 	for u in "$@"; do
 		case $u in
 		dnsmasq)
 			stop_dhcp
 			dnsmasq -x /run/dnsmasq/dnsmasq.pid -u dnsmasq -7 /etc/dnsmasq.d,.dpkg-dist,.dpkg-old,.dpkg-new \
-				--local-service --log-dhcp --log-facility="$OUT/dnsmasq.log" ;;
+				--local-service --log-dhcp --log-facility="$OUT/dnsmasq.log" || rc=1 ;;
 		isc-dhcp-server)
 			stop_dhcp
 			: > "$OUT/dhcpd.log"
@@ -202,13 +204,14 @@ start_units() {
 			kea-dhcp4 -c /etc/kea/kea-dhcp4.conf > "$OUT/kea.log" 2>&1 &
 			echo $! >> "$W/pids" ;;
 		tftpd-hpa)
-			start_tftpd ;;
+			start_tftpd || rc=1 ;;
 		nginx)
-			nginx -g 'daemon on; master_process on;' ;;
+			nginx -g 'daemon on; master_process on;' || rc=1 ;;
 		*) echo "walkthrough test: no way to start unit $u" >&2; return 1 ;;
 		esac
 	done
 	sleep 1
+	return $rc
 }
 
 boot_node() { # NAME MAC: PXE-boot a node on br0; console in $OUT/NAME.log
